@@ -1,0 +1,11 @@
+/// Stored connections.
+public protocol ABookRecords: Sendable {
+    /// Inserts a connection; throws `conflict` when the channel already has one to that xchan.
+    func insertABook(_ abook: ABook) async throws -> ABook
+    /// Replaces the stored connection with the same id.
+    func updateABook(_ abook: ABook) async throws
+    func deleteABook(id: Int64) async throws
+    func abook(channelID: Int64, xchanHash: String) async throws -> ABook?
+    /// The channel's connections, oldest first.
+    func abooks(channelID: Int64) async throws -> [ABook]
+}

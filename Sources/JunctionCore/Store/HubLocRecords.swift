@@ -1,0 +1,10 @@
+/// Stored locations of identities.
+public protocol HubLocRecords: Sendable {
+    /// Inserts the location or updates the one with the same xchan, network and endpoint.
+    @discardableResult
+    func upsertHubLoc(_ hubloc: HubLoc) async throws -> HubLoc
+    /// The identity's locations, primary first.
+    func hublocs(xchanHash: String) async throws -> [HubLoc]
+    /// Every location served by `host`.
+    func hublocs(host: String) async throws -> [HubLoc]
+}

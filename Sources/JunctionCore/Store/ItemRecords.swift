@@ -1,0 +1,14 @@
+/// Stored items.
+public protocol ItemRecords: Sendable {
+    /// Inserts the item and its network copies; returns nil when the channel already holds an
+    /// item with the same `mid` (deduplication).
+    func insertItem(_ item: Item) async throws -> Item?
+    func item(id: Int64) async throws -> Item?
+    func item(channelID: Int64, mid: String) async throws -> Item?
+    /// The item a channel holds under `remoteID` on `network`, if any.
+    func item(channelID: Int64, network: String, remoteID: String) async throws -> Item?
+    /// The channel's stream, newest first; `before` pages back from an item id.
+    func stream(channelID: Int64, limit: Int, before: Int64?) async throws -> [Item]
+    /// A thread, oldest first.
+    func thread(channelID: Int64, parentMid: String) async throws -> [Item]
+}

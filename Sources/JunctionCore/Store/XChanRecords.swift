@@ -1,0 +1,8 @@
+/// Stored identities.
+public protocol XChanRecords: Sendable {
+    /// Inserts the identity or replaces the one with the same hash.
+    func upsertXChan(_ xchan: XChan) async throws
+    func xchan(hash: String) async throws -> XChan?
+    /// The identities known by this address (case-insensitive), newest first.
+    func xchans(address: String) async throws -> [XChan]
+}

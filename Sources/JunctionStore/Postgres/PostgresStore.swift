@@ -1,0 +1,52 @@
+import JunctionCore
+import JunctionSchema
+import Logging
+import PostgresKit
+import PostgresNIO
+import SQLKit
+
+/// The production backend: a PostgreSQL connection pool, shared by several hub processes.
+///
+/// The pool's `run()` must be running while the store is used; ``HubDatabase/withStore`` does that.
+final class PostgresStore: SQLStore {
+    let backendName = "postgres"
+    let dialect = Migration.Dialect.postgres
+    let backend: any SQLBackend = PostgresBackend()
+    let client: PostgresClient
+    private let logger: Logger
+
+    init(configuration: PostgresClient.Configuration, logger: Logger) {
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.logger = logger
+    }
+
+    func withDatabase<T: Sendable>(isolation: isolated (any Actor)?, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection(isolation: isolation) { connection in
+            try await body(connection.sql(queryLogLevel: .trace))
+        }
+    }
+
+    func withTransaction<T: Sendable>(isolation: isolated (any Actor)?, _ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        // Our own BEGIN/COMMIT rather than the client's withTransaction, so the closure's own
+        // error (a conflict, a validation failure) reaches the caller unwrapped.
+        try await client.withConnection(isolation: isolation) { connection in
+            let db = connection.sql(queryLogLevel: .trace)
+            try await db.raw("BEGIN").run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await db.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+}
+
+/// PostgreSQL's answers to the backend questions.
+struct PostgresBackend: SQLBackend {
+    func isUniqueViolation(_ error: any Error) -> Bool {
+        (error as? PSQLError)?.serverInfo?[.sqlState] == "23505"
+    }
+}

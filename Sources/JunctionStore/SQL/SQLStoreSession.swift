@@ -1,0 +1,61 @@
+import Foundation
+import JunctionCore
+import SQLKit
+
+/// The record protocols implemented once in SQL, over any SQLKit database (an SQLite
+/// connection or a PostgreSQL connection); the backends only supply the connection.
+struct SQLStoreSession: Sendable {
+    let db: any SQLDatabase
+    let backend: any SQLBackend
+
+    /// Runs `body`, turning a unique-constraint violation into `conflict` with `message`.
+    func unique<T>(_ message: @autoclosure () -> String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch where backend.isUniqueViolation(error) {
+            throw JunctionError.conflict(message())
+        }
+    }
+}
+
+/// What differs between the SQL backends at run time.
+protocol SQLBackend: Sendable {
+    /// True when `error` is the database refusing a duplicate key.
+    func isUniqueViolation(_ error: any Error) -> Bool
+}
+
+extension SQLRow {
+    func value<D: Decodable>(_ column: String, _ type: D.Type = D.self) throws -> D {
+        try decode(column: column, as: D.self)
+    }
+
+    func optional<D: Decodable>(_ column: String, _ type: D.Type = D.self) throws -> D? {
+        try decodeNil(column: column) ? nil : decode(column: column, as: D.self)
+    }
+
+    func date(_ column: String) throws -> Date {
+        Date(millisecondsSince1970: try value(column, Int64.self))
+    }
+
+    func optionalDate(_ column: String) throws -> Date? {
+        try optional(column, Int64.self).map(Date.init(millisecondsSince1970:))
+    }
+
+    func bool(_ column: String) throws -> Bool {
+        // SQLite keeps booleans as integers; PostgreSQL as booleans.
+        if let flag = try? decode(column: column, as: Bool.self) { return flag }
+        return try value(column, Int64.self) != 0
+    }
+
+    func json<D: Decodable>(_ column: String, _ type: D.Type = D.self) throws -> D {
+        let text = try value(column, String.self)
+        return try JSONDecoder().decode(D.self, from: Data(text.utf8))
+    }
+}
+
+/// The stored JSON text of a value.
+func jsonText(_ value: some Encodable) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
