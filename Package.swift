@@ -101,6 +101,7 @@ let package = Package(
                 "JunctionServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -138,8 +139,10 @@ let package = Package(
         .testTarget(
             name: "JunctionCLITests",
             dependencies: [
-                "junction", "JunctionTesting",
+                "junction", "JunctionStore", "JunctionTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

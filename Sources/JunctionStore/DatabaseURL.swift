@@ -63,6 +63,9 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
         JunctionError(.configuration, "invalid database URL '\(redacted(text))': \(reason)")
     }
 
+    /// The URL as given, password included: for handing to another process, never for logs.
+    public var rawText: String { text }
+
     /// The URL with any password replaced by `***`, for logs and messages.
     public var description: String { Self.redacted(text) }
 

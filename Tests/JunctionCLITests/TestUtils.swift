@@ -1,0 +1,79 @@
+import Foundation
+import JunctionStore
+import JunctionTesting
+
+/// The built `junction` binary: `JUNCTION_BINARY`, or beside the test bundle.
+let junctionBinary: String = {
+    if let path = ProcessInfo.processInfo.environment["JUNCTION_BINARY"] { return path }
+    let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    var directory = bundle.deletingLastPathComponent()
+    while directory.path != "/" {
+        let candidate = directory.appendingPathComponent("junction").path
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        directory = directory.deletingLastPathComponent()
+    }
+    return ".build/debug/junction"
+}()
+
+/// What a finished `junction` run printed.
+struct CommandResult {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+/// A hub's data directory and database for one test, and a way to run commands against it.
+struct TestHub {
+    let dataDirectory: String
+    let database: String
+
+    static func make(_ backend: TestBackend) async throws -> TestHub {
+        let directory = try TemporaryDirectory.make(prefix: "junction-cli")
+        let database = backend == .sqlite ? "sqlite:\(directory)/junction.sqlite" : try await backend.makeDatabase().rawText
+        return TestHub(dataDirectory: directory, database: database)
+    }
+
+    /// The flags that point a command at this hub.
+    var flags: [String] { ["--data-dir", dataDirectory, "--database", database] }
+
+    /// Runs `junction ARGS… <flags>` to completion.
+    func run(_ arguments: [String], stdin: String? = nil) throws -> CommandResult {
+        try runJunction(arguments + flags, stdin: stdin)
+    }
+}
+
+/// Runs the binary to completion with a clean `JUNCTION_*`-free environment.
+func runJunction(_ arguments: [String], stdin: String? = nil) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: junctionBinary)
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("JUNCTION_") }
+    let output = Pipe(), errors = Pipe(), input = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    let out = output.fileHandleForReading.readDataToEndOfFile()
+    let err = errors.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return CommandResult(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+                         stderr: String(decoding: err, as: UTF8.self))
+}
+
+/// A free TCP port on loopback.
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    guard bound else { throw TestSetupError("no free port") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
