@@ -2,6 +2,7 @@
 public enum Schema {
     public static let migrations: [Migration] = [
         .coreRecords,
+        .queue,
     ]
 
     /// The version a database has once every migration ran.

@@ -55,6 +55,7 @@ extension Migration {
         network TEXT,
         last_success BIGINT,
         last_failure BIGINT,
+        first_failure BIGINT,
         failure_streak INTEGER NOT NULL DEFAULT 0,
         dead {{bool}} NOT NULL DEFAULT FALSE,
         blocked {{bool}} NOT NULL DEFAULT FALSE,

@@ -8,6 +8,8 @@ public struct Site: Sendable, Hashable, Codable {
     public var network: String?
     public var lastSuccess: Date?
     public var lastFailure: Date?
+    /// The first failure of the current streak: how long the site has been silent.
+    public var firstFailure: Date?
     /// Consecutive failed deliveries since the last success.
     public var failureStreak: Int
     /// Silent past the dead threshold: skipped until it answers or an operator revives it.
@@ -18,12 +20,13 @@ public struct Site: Sendable, Hashable, Codable {
 
     public init(
         host: String, network: String? = nil, lastSuccess: Date? = nil, lastFailure: Date? = nil,
-        failureStreak: Int = 0, isDead: Bool = false, isBlocked: Bool = false, updated: Date = Date()
+        firstFailure: Date? = nil, failureStreak: Int = 0, isDead: Bool = false, isBlocked: Bool = false, updated: Date = Date()
     ) {
         self.host = host
         self.network = network
         self.lastSuccess = lastSuccess
         self.lastFailure = lastFailure
+        self.firstFailure = firstFailure
         self.failureStreak = failureStreak
         self.isDead = isDead
         self.isBlocked = isBlocked

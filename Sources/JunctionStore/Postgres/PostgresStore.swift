@@ -46,6 +46,9 @@ final class PostgresStore: SQLStore {
 
 /// PostgreSQL's answers to the backend questions.
 struct PostgresBackend: SQLBackend {
+    // Several hub processes share one queue.
+    let skipLockedClause = "FOR UPDATE SKIP LOCKED"
+
     func isUniqueViolation(_ error: any Error) -> Bool {
         (error as? PSQLError)?.serverInfo?[.sqlState] == "23505"
     }

@@ -78,13 +78,13 @@ extension SQLStoreSession: SiteRecords {
 
     func upsertSite(_ s: Site) async throws {
         try await db.raw("""
-            INSERT INTO site (host, network, last_success, last_failure, failure_streak, dead, blocked, updated)
+            INSERT INTO site (host, network, last_success, last_failure, first_failure, failure_streak, dead, blocked, updated)
             VALUES (\(bind: s.host), \(bind: s.network), \(bind: s.lastSuccess?.millisecondsSince1970),
-                    \(bind: s.lastFailure?.millisecondsSince1970), \(bind: s.failureStreak), \(bind: s.isDead),
+                    \(bind: s.lastFailure?.millisecondsSince1970), \(bind: s.firstFailure?.millisecondsSince1970), \(bind: s.failureStreak), \(bind: s.isDead),
                     \(bind: s.isBlocked), \(bind: s.updated.millisecondsSince1970))
             ON CONFLICT (host) DO UPDATE SET
                 network = excluded.network, last_success = excluded.last_success, last_failure = excluded.last_failure,
-                failure_streak = excluded.failure_streak, dead = excluded.dead, blocked = excluded.blocked,
+                first_failure = excluded.first_failure, failure_streak = excluded.failure_streak, dead = excluded.dead, blocked = excluded.blocked,
                 updated = excluded.updated
             """).run()
     }
@@ -96,7 +96,7 @@ extension SQLStoreSession: SiteRecords {
     private static func site(_ row: any SQLRow) throws -> Site {
         Site(
             host: try row.value("host"), network: try row.optional("network"), lastSuccess: try row.optionalDate("last_success"),
-            lastFailure: try row.optionalDate("last_failure"), failureStreak: Int(try row.value("failure_streak", Int64.self)),
+            lastFailure: try row.optionalDate("last_failure"), firstFailure: try row.optionalDate("first_failure"), failureStreak: Int(try row.value("failure_streak", Int64.self)),
             isDead: try row.bool("dead"), isBlocked: try row.bool("blocked"), updated: try row.date("updated")
         )
     }

@@ -22,6 +22,8 @@ struct SQLStoreSession: Sendable {
 protocol SQLBackend: Sendable {
     /// True when `error` is the database refusing a duplicate key.
     func isUniqueViolation(_ error: any Error) -> Bool
+    /// Appended to a SELECT that claims rows, so concurrent claimers skip each other's rows.
+    var skipLockedClause: String { get }
 }
 
 extension SQLRow {

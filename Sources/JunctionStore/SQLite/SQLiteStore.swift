@@ -76,6 +76,9 @@ final class SQLiteStore: SQLStore {
 
 /// SQLite's answers to the backend questions.
 struct SQLiteBackend: SQLBackend {
+    // SQLite writers are serialised already: one transaction at a time.
+    let skipLockedClause = ""
+
     func isUniqueViolation(_ error: any Error) -> Bool {
         guard let error = error as? SQLiteError else { return false }
         switch error.reason {

@@ -1,0 +1,175 @@
+public import Foundation
+public import Logging
+
+/// Works out who gets what after something happens on a channel, and queues it.
+///
+/// For every post, edit, delete, reaction, mail, permission and profile change it computes the
+/// recipients from the item's ACL and the channel's permissions, runs `notifierProcess`, groups
+/// recipients by destination hub, skips dead and blocked sites and networks that cannot keep the
+/// item's privacy, runs `notifierHub` once per hub, and queues the deliveries with a report per
+/// recipient — all reports and entries in one transaction.
+public struct Notifier: Sendable {
+    private let store: any Store
+    private let hooks: HookRegistry
+    private let drivers: [String: any Driver]
+    private let logger: Logger
+    /// Called after entries were queued, to wake the queue runner.
+    private let onEnqueue: @Sendable () -> Void
+
+    public init(store: any Store, hooks: HookRegistry, drivers: [any Driver], logger: Logger, onEnqueue: @escaping @Sendable () -> Void = {}) {
+        self.store = store
+        self.hooks = hooks
+        self.drivers = Dictionary(drivers.map { ($0.network, $0) }, uniquingKeysWith: { first, _ in first })
+        self.logger = logger
+        self.onEnqueue = onEnqueue
+    }
+
+    /// What a notifier run did.
+    public struct Result: Sendable {
+        /// Queue entries written.
+        public var entryIDs: [Int64] = []
+        /// Recipients that will not get it, with the reason.
+        public var skipped: [(recipient: String, reason: String)] = []
+    }
+
+    /// Runs the notifier for `event` on `channelID`, about `itemID` when there is an item.
+    @discardableResult
+    public func notify(_ event: NotifierEvent, channelID: Int64, itemID: Int64?, now: Date = Date()) async throws -> Result {
+        let (channel, item, candidates) = try await store.read { session in
+            guard let channel = try await session.channel(id: channelID) else {
+                throw JunctionError.notFound("no channel \(channelID)")
+            }
+            let item = try await itemID.asyncMap { try await session.item(id: $0) } ?? nil
+            return (channel, item, try await Self.audience(of: item, channel: channel, session: session))
+        }
+        var state = NotifierState(event: event, channel: channel, item: item, recipients: candidates,
+                                  privateEnvelope: item?.isPrivate == true ? item?.acl.allowXChans ?? [] : [])
+        state = await hooks.run(.notifierProcess, state)
+
+        var result = Result()
+        var byHub: [HubKey: [Recipient]] = [:]
+        for recipient in state.recipients {
+            if let reason = refusal(for: recipient, state: state) {
+                result.skipped.append((recipient.xchan.hash, reason))
+                continue
+            }
+            guard let hubloc = recipient.hublocs.first(where: { !$0.isDeleted }) else { continue }
+            byHub[HubKey(network: hubloc.network, host: hubloc.host), default: []].append(recipient)
+        }
+
+        var deliveries: [HubDelivery] = []
+        var reports: [DeliveryReport] = result.skipped.map {
+            DeliveryReport(itemID: itemID, recipient: $0.recipient, destination: "", queueEntryID: nil, status: .refused,
+                           reason: $0.reason, attempts: 0, nextAttempt: nil, updated: now)
+        }
+        let sites = try await store.read { session in
+            var sites: [String: Site] = [:]
+            for key in byHub.keys { sites[key.host] = try await session.site(host: key.host) }
+            return sites
+        }
+        for (key, recipients) in byHub.sorted(by: { $0.key.host < $1.key.host }) {
+            if let site = sites[key.host], site.isBlocked || site.isDead {
+                let reason = site.isBlocked ? "site \(key.host) is blocked" : "site \(key.host) is dead"
+                for recipient in recipients {
+                    result.skipped.append((recipient.xchan.hash, reason))
+                    reports.append(DeliveryReport(itemID: itemID, recipient: recipient.xchan.hash, destination: key.host,
+                                                  queueEntryID: nil, status: .refused, reason: reason, attempts: 0,
+                                                  nextAttempt: nil, updated: now))
+                }
+                continue
+            }
+            var delivery = HubDelivery(state: state, network: key.network, host: key.host, recipients: recipients)
+            delivery = await hooks.run(.notifierHub, delivery)
+            if delivery.entries.isEmpty, let item, let driver = drivers[key.network],
+               let endpoint = recipients.first?.hublocs.first(where: { !$0.isDeleted })?.endpoint {
+                // No handler queued anything: the driver's wire form, posted to the hub's endpoint.
+                do {
+                    let payload = try driver.encode(item, for: recipients, from: channel)
+                    delivery.entries = [QueueEntryDraft(destination: key.host, endpoint: endpoint, payload: payload,
+                                                        contentType: "application/json", recipients: recipients.map(\.xchan.hash))]
+                } catch {
+                    logger.error("encoding an item failed", metadata: ["driver": "\(key.network)", "error": "\(error)"])
+                    for recipient in recipients {
+                        reports.append(DeliveryReport(itemID: itemID, recipient: recipient.xchan.hash, destination: key.host,
+                                                      queueEntryID: nil, status: .refused, reason: "the \(key.network) driver cannot encode it",
+                                                      attempts: 0, nextAttempt: nil, updated: now))
+                    }
+                }
+            }
+            deliveries.append(delivery)
+        }
+        let written = try await store.write { session in
+            var ids: [Int64] = []
+            for delivery in deliveries where !delivery.entries.isEmpty {
+                ids += try await session.enqueue(delivery.entries, network: delivery.network, channelID: channel.id, itemID: itemID, now: now)
+            }
+            try await session.recordReports(reports)
+            return ids
+        }
+        result.entryIDs = written
+        if !written.isEmpty { onEnqueue() }
+        return result
+    }
+
+    /// Why a recipient must not get this, or nil when it may.
+    private func refusal(for recipient: Recipient, state: NotifierState) -> String? {
+        let network = recipient.network
+        if let item = state.item {
+            if !item.isOrigin, network == item.originNetwork {
+                return "the item came from \(network); it is never sent back"
+            }
+            if item.copies.contains(where: { $0.network == network }) {
+                return "the item already exists on \(network)"
+            }
+        }
+        guard let driver = drivers[network] else { return "no driver for network '\(network)'" }
+        if !driver.capabilities.canCarry(state.item, event: state.event) {
+            return state.item?.isPrivate == true
+                ? "\(network) cannot keep this item private"
+                : "\(network) cannot carry a \(state.event.rawValue)"
+        }
+        return nil
+    }
+
+    /// Everyone who may receive `item` from `channel`, before hooks and network checks.
+    ///
+    /// - A private item goes to the xchans its ACL allows, less those it denies, and only to
+    ///   identities the hub knows; nobody else.
+    /// - A comment on someone else's thread goes to the thread's owner, who redistributes it.
+    /// - Anything else goes to every approved, unblocked connection allowed to view the stream.
+    static func audience(of item: Item?, channel: Channel, session: any StoreSession) async throws -> [Recipient] {
+        var hashes: [String] = []
+        if let item, item.isPrivate {
+            let denied = Set(item.acl.denyXChans)
+            hashes = item.acl.allowXChans.filter { !denied.contains($0) && $0 != channel.xchanHash }
+        } else if let item, item.ownerXChan != channel.xchanHash {
+            hashes = [item.ownerXChan]
+        } else {
+            let denied = Set(item?.acl.denyXChans ?? [])
+            for connection in try await session.abooks(channelID: channel.id) where !connection.isSelf && !denied.contains(connection.xchanHash) {
+                if PermissionPolicy.isAllowed(.viewStream, requester: .identity(connection.xchanHash), channel: channel, connection: connection),
+                   !connection.isPending {
+                    hashes.append(connection.xchanHash)
+                }
+            }
+        }
+        var recipients: [Recipient] = []
+        for hash in Set(hashes).sorted() {
+            guard let xchan = try await session.xchan(hash: hash), !xchan.isDeleted else { continue }
+            recipients.append(Recipient(xchan: xchan, hublocs: try await session.hublocs(xchanHash: hash)))
+        }
+        return recipients
+    }
+
+    private struct HubKey: Hashable {
+        let network: String
+        let host: String
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

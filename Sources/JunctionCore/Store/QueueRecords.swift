@@ -1,0 +1,63 @@
+public import Foundation
+
+/// The outbound queue (`outq`) and the delivery reports (`dreport`).
+public protocol QueueRecords: Sendable {
+    /// Enqueues `drafts` and writes a `queued` report for each of their recipients; returns the
+    /// new entry ids.
+    @discardableResult
+    func enqueue(_ drafts: [QueueEntryDraft], network: String, channelID: Int64?, itemID: Int64?, now: Date) async throws -> [Int64]
+
+    /// Writes reports for recipients the notifier did not enqueue (refused before sending).
+    func recordReports(_ reports: [DeliveryReport]) async throws
+
+    /// Leases up to `limit` due entries to `owner` until `leaseUntil`, never more in flight per
+    /// destination than `concurrency` allows for its site; counts the attempt.
+    func claimDueEntries(now: Date, limit: Int, owner: String, leaseUntil: Date,
+                         concurrency: (Site?) -> Int) async throws -> [QueueEntry]
+
+    /// Records the end of an attempt: removes delivered and refused entries, reschedules or
+    /// dead-letters the rest, and updates the entry's reports.
+    func finishEntry(_ entry: QueueEntry, decision: DeliveryPolicy.Decision, now: Date) async throws
+
+    /// Moves every pending, unleased entry to `host` to `date` (wait for a probe, or release now).
+    func rescheduleEntries(destination host: String, at date: Date) async throws
+
+    /// Cancels pending entries and marks their reports `cancelled`; returns how many.
+    @discardableResult
+    func cancelEntries(_ selection: QueueSelection, reason: String, now: Date) async throws -> Int
+
+    /// Makes failing and dead-lettered entries due now, with a fresh retry window; returns how many.
+    @discardableResult
+    func requeueEntries(_ selection: QueueSelection, now: Date) async throws -> Int
+
+    func queueEntry(id: Int64) async throws -> QueueEntry?
+    /// Depth, age and failures per destination.
+    func queueSummary(now: Date) async throws -> [DestinationSummary]
+    /// The reports of one item, by destination and recipient.
+    func deliveryReports(itemID: Int64) async throws -> [DeliveryReport]
+}
+
+/// Which queue entries an operation applies to.
+public enum QueueSelection: Sendable, Hashable {
+    case entry(Int64)
+    case item(Int64)
+    case channel(Int64)
+    case destination(String)
+}
+
+/// The queue as seen from one destination.
+public struct DestinationSummary: Sendable, Hashable, Codable {
+    public var destination: String
+    public var pending: Int
+    public var retrying: Int
+    public var deadLetters: Int
+    public var oldestCreated: Date?
+
+    public init(destination: String, pending: Int, retrying: Int, deadLetters: Int, oldestCreated: Date?) {
+        self.destination = destination
+        self.pending = pending
+        self.retrying = retrying
+        self.deadLetters = deadLetters
+        self.oldestCreated = oldestCreated
+    }
+}
