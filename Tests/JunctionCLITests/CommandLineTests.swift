@@ -73,7 +73,7 @@ struct CommandLineTests {
         let hub = try await TestHub.make(backend)
         let migrate = try hub.run(["migrate"])
         #expect(migrate.status == 0 && migrate.stdout.contains("version"), "\(migrate.stderr)")
-        let port = try freePort()
+        let port = try freeLoopbackPort()
         let doctor = try hub.run(["doctor", "--listen", "127.0.0.1:\(port)"])
         #expect(doctor.status == 0, "\(doctor.stdout)")
         for check in ["configuration", "data directory", "database", "schema", "site key", "channel keys", "listen address"] {
@@ -85,7 +85,7 @@ struct CommandLineTests {
     func doctorFindsProblems() async throws {
         let hub = try await TestHub.make(.sqlite)
         // A fresh database has no schema and no key yet.
-        let fresh = try hub.run(["doctor", "--listen", "127.0.0.1:\(try freePort())"])
+        let fresh = try hub.run(["doctor", "--listen", "127.0.0.1:\(try freeLoopbackPort())"])
         #expect(fresh.status != 0)
         #expect(fresh.stdout.contains("FAIL  schema") && fresh.stdout.contains("junction migrate"))
         let unreachable = try runJunction(["doctor", "--data-dir", hub.dataDirectory, "--database", "postgres://nobody@127.0.0.1:1/none?sslmode=disable"])

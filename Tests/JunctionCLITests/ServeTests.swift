@@ -56,7 +56,7 @@ struct ServeTests {
     func startAndStop(_ backend: TestBackend) async throws {
         let hub = try await TestHub.make(backend)
         let started = ContinuousClock.now
-        let running = try RunningHub(hub, port: try freePort())
+        let running = try RunningHub(hub, port: try freeLoopbackPort())
         let elapsed = try await running.waitUntilHealthy(started: started)
         #expect(elapsed < .seconds(2), "took \(elapsed)")
         let health = try await running.get("/healthz")
@@ -72,7 +72,7 @@ struct ServeTests {
     @Test("admin commands work while serve runs; a restart keeps accounts, channels and keys", arguments: TestBackend.available)
     func restartKeepsEverything(_ backend: TestBackend) async throws {
         let hub = try await TestHub.make(backend)
-        let port = try freePort()
+        let port = try freeLoopbackPort()
         let first = try RunningHub(hub, port: port)
         _ = try await first.waitUntilHealthy(started: .now)
         let account = try hub.run(["account", "create", "jane@example.com", "--password-stdin"], stdin: "correct horse\n")
@@ -81,7 +81,7 @@ struct ServeTests {
         #expect(channel.status == 0, "\(channel.stderr)")
         let before = try hub.run(["channel", "list", "--json"]).stdout
         #expect(await first.stop() == 0)
-        let siteKeyBefore = try hub.run(["doctor", "--listen", "127.0.0.1:\(try freePort())"]).stdout
+        let siteKeyBefore = try hub.run(["doctor", "--listen", "127.0.0.1:\(try freeLoopbackPort())"]).stdout
             .split(separator: "\n").first { $0.contains("site key") }
 
         let second = try RunningHub(hub, port: port)
@@ -89,7 +89,7 @@ struct ServeTests {
         #expect(try hub.run(["channel", "list", "--json"]).stdout == before)
         #expect(try hub.run(["account", "list"]).stdout.contains("jane@example.com"))
         #expect(await second.stop() == 0)
-        let siteKeyAfter = try hub.run(["doctor", "--listen", "127.0.0.1:\(try freePort())"]).stdout
+        let siteKeyAfter = try hub.run(["doctor", "--listen", "127.0.0.1:\(try freeLoopbackPort())"]).stdout
             .split(separator: "\n").first { $0.contains("site key") }
         #expect(siteKeyBefore != nil && siteKeyBefore == siteKeyAfter)
     }
@@ -97,7 +97,7 @@ struct ServeTests {
     @Test("a taken listen address is reported, not crashed on")
     func addressInUse() async throws {
         let hub = try await TestHub.make(.sqlite)
-        let port = try freePort()
+        let port = try freeLoopbackPort()
         let first = try RunningHub(hub, port: port)
         _ = try await first.waitUntilHealthy(started: .now)
         let clash = try runJunction(["serve", "--listen", "127.0.0.1:\(port)", "--data-dir", hub.dataDirectory, "--database", hub.database])

@@ -100,10 +100,10 @@ public final class QueueRunner: Service, Sendable {
                 try await session.finishEntry(entry, decision: decision, now: now)
                 if outcome.destinationAnswered, before.failureStreak > 0 {
                     // The probe got through: everything held back goes now.
-                    try await session.rescheduleEntries(destination: entry.destination, at: now)
+                    try await session.releaseEntries(destination: entry.destination, at: now)
                 } else if case .retry(let at, _) = decision {
-                    // While the destination fails, the rest wait for the next probe.
-                    try await session.rescheduleEntries(destination: entry.destination, at: at.addingTimeInterval(1))
+                    // While the destination fails, the rest wait for this entry, the next probe.
+                    try await session.holdEntries(destination: entry.destination, until: at, except: entry.id)
                 }
             }
         } catch {

@@ -26,7 +26,10 @@ final class WakeSignal: Sendable {
     func wait(timeout: Duration) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                if (try? await Task.sleep(for: timeout)) != nil { self.signal() }
+                // Signal on timeout and on cancellation alike, so the waiter below always returns
+                // (a wake-up left over after a real signal only costs one extra loop).
+                try? await Task.sleep(for: timeout)
+                self.signal()
             }
             await withCheckedContinuation { continuation in
                 let now = state.withLock { state -> Bool in

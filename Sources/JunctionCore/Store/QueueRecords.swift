@@ -19,8 +19,12 @@ public protocol QueueRecords: Sendable {
     /// dead-letters the rest, and updates the entry's reports.
     func finishEntry(_ entry: QueueEntry, decision: DeliveryPolicy.Decision, now: Date) async throws
 
-    /// Moves every pending, unleased entry to `host` to `date` (wait for a probe, or release now).
-    func rescheduleEntries(destination host: String, at date: Date) async throws
+    /// Makes every pending, unleased entry to `host` due at `date`: its probe got through.
+    func releaseEntries(destination host: String, at date: Date) async throws
+
+    /// Holds every pending, unleased entry to `host` except `probe` until at least `date`, so
+    /// that while the destination fails only its probe is tried.
+    func holdEntries(destination host: String, until date: Date, except probe: Int64) async throws
 
     /// Cancels pending entries and marks their reports `cancelled`; returns how many.
     @discardableResult

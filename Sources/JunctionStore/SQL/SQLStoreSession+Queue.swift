@@ -111,15 +111,24 @@ extension SQLStoreSession: QueueRecords {
         }
     }
 
-    func rescheduleEntries(destination host: String, at date: Date) async throws {
+    func releaseEntries(destination host: String, at date: Date) async throws {
         let stamp = date.millisecondsSince1970
+        try await db.raw("""
+            UPDATE dreport SET next_attempt = \(bind: stamp)
+            WHERE outq_id IN (SELECT id FROM outq WHERE destination = \(bind: host) AND state = 'pending' AND lease_until IS NULL)
+            """).run()
         try await db.raw("""
             UPDATE outq SET next_attempt = \(bind: stamp)
             WHERE destination = \(bind: host) AND state = 'pending' AND lease_until IS NULL
             """).run()
+    }
+
+    func holdEntries(destination host: String, until date: Date, except probe: Int64) async throws {
+        let stamp = date.millisecondsSince1970
         try await db.raw("""
-            UPDATE dreport SET next_attempt = \(bind: stamp)
-            WHERE outq_id IN (SELECT id FROM outq WHERE destination = \(bind: host) AND state = 'pending' AND lease_until IS NULL)
+            UPDATE outq SET next_attempt = \(bind: stamp)
+            WHERE destination = \(bind: host) AND state = 'pending' AND lease_until IS NULL AND id <> \(bind: probe)
+              AND next_attempt < \(bind: stamp)
             """).run()
     }
 

@@ -1,0 +1,109 @@
+public import Foundation
+import Hummingbird
+import HTTPTypes
+import Logging
+import NIOCore
+import Synchronization
+
+/// An HTTP server on 127.0.0.1 that records what is posted to it and answers with scripted
+/// statuses: the other end of a delivery, for tests and benchmarks.
+public final class LoopbackSink: Sendable {
+    /// One request the sink received.
+    public struct Received: Sendable {
+        public var method: String
+        public var path: String
+        public var query: String?
+        public var headers: [(name: String, value: String)]
+        public var body: Data
+    }
+
+    /// What the sink answers.
+    public struct Reply: Sendable {
+        public var status: Int
+        public var headers: [String: String]
+        public init(status: Int, headers: [String: String] = [:]) {
+            self.status = status
+            self.headers = headers
+        }
+    }
+
+    private let state = Mutex<(received: [Received], script: [Reply], fallback: Reply)>(([], [], Reply(status: 202)))
+    private let boundPort = Mutex(0)
+
+    private init() {}
+
+    /// The port it listens on.
+    public var port: Int { boundPort.withLock { $0 } }
+
+    /// Runs a sink for the duration of `body`.
+    public static func run<T: Sendable>(_ body: (LoopbackSink) async throws -> T) async throws -> T {
+        let sink = LoopbackSink()
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            try await withCheckedThrowingContinuation { (started: CheckedContinuation<Void, any Error>) in
+                let once = Mutex(Optional(started))
+                group.addTask {
+                    let router = Router()
+                    router.post("**") { request, context in try await sink.handle(request, context: context) }
+                    router.get("**") { request, context in try await sink.handle(request, context: context) }
+                    var logger = Logger(label: "junction.sink")
+                    logger.logLevel = .warning
+                    let app = Application(
+                        router: router,
+                        configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                        onServerRunning: { channel in
+                            sink.boundPort.withLock { $0 = channel.localAddress?.port ?? 0 }
+                            once.withLock { $0?.resume(); $0 = nil }
+                        },
+                        logger: logger
+                    )
+                    do {
+                        try await app.run()
+                    } catch {
+                        once.withLock { $0?.resume(throwing: error); $0 = nil }
+                    }
+                }
+            }
+            defer { group.cancelAll() }
+            return try await body(sink)
+        }
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:54321`.
+    public var url: String { "http://127.0.0.1:\(port)" }
+    /// The host with port, as a destination.
+    public var host: String { "127.0.0.1:\(port)" }
+
+    /// Everything received so far.
+    public var received: [Received] { state.withLock { $0.received } }
+
+    /// Answers the next requests with `replies`, in order.
+    public func script(_ replies: [Reply]) { state.withLock { $0.script += replies } }
+
+    /// Answers every request without a scripted reply with `reply` (default 202).
+    public func answer(_ reply: Reply) { state.withLock { $0.fallback = reply } }
+
+    /// Waits until at least `count` requests arrived, up to `timeout`.
+    @discardableResult
+    public func waitFor(_ count: Int, timeout: Duration = .seconds(10)) async throws -> [Received] {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let received = self.received
+            if received.count >= count { return received }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw TestSetupError("the sink got \(received.count) requests, expected \(count)")
+    }
+
+    func handle(_ request: Request, context: some RequestContext) async throws -> Response {
+        let body = try await request.body.collect(upTo: 16 * 1024 * 1024)
+        let received = Received(method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
+                                headers: request.headers.map { ($0.name.canonicalName, $0.value) }, body: Data(body.readableBytesView))
+        let reply = state.withLock { state -> Reply in
+            state.received.append(received)
+            return state.script.isEmpty ? state.fallback : state.script.removeFirst()
+        }
+        var headers = HTTPFields()
+        for (name, value) in reply.headers { if let field = HTTPField.Name(name) { headers[field] = value } }
+        return Response(status: .init(code: reply.status), headers: headers)
+    }
+}
