@@ -143,6 +143,7 @@ let package = Package(
                 "JunctionCore", "JunctionStore", "JunctionServer", "JunctionTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

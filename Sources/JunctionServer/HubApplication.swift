@@ -28,7 +28,7 @@ public enum HubApplication {
         configuration: HubConfiguration,
         store: any Store,
         logger: Logger
-    ) -> some ApplicationProtocol {
+    ) -> Application<RouterResponder<HubRequestContext>> {
         Application(
             router: makeRouter(store: store),
             configuration: .init(
