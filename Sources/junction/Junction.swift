@@ -8,6 +8,7 @@ struct Junction: AsyncParsableCommand {
         abstract: "A federation hub: one account, many networks.",
         subcommands: [
             Serve.self, Migrate.self, AccountCommand.self, ChannelCommand.self, Connections.self, Doctor.self,
+            QueueCommand.self, SiteCommand.self, Deliveries.self,
         ]
     )
 }

@@ -112,7 +112,8 @@ struct CommandLineTests {
 
     @Test("every command has --help and takes the common flags",
           arguments: [["serve"], ["migrate"], ["account", "create"], ["account", "list"], ["channel", "create"],
-                      ["channel", "list"], ["connections"], ["doctor"]])
+                      ["channel", "list"], ["connections"], ["doctor"], ["queue", "status"], ["queue", "retry"],
+                      ["queue", "purge"], ["site", "block"], ["site", "unblock"], ["site", "revive"], ["deliveries"]])
     func help(_ command: [String]) throws {
         let result = try runJunction(command + ["--help"])
         #expect(result.status == 0)
