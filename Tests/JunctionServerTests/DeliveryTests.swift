@@ -271,10 +271,12 @@ struct DeliveryTests {
         try await withTestStore(backend) { store, _ in
             let scenario = try await Scenario.make(store)
             var configuration = QueueRunner.Configuration()
-            configuration.policy.initialDelay = 0.2
+            configuration.policy.initialDelay = 0.05
             configuration.policy.jitter = 0
+            // The first wave takes every entry, so every later attempt is a retry.
+            configuration.policy.perDestinationConcurrency = 6
             configuration.idlePoll = .milliseconds(20)
-            let driver = ConcurrencyRecordingDriver(downFor: .seconds(2))
+            let driver = ConcurrencyRecordingDriver(failingAttempts: 6 + 3)
             let runner = QueueRunner(store: store, hooks: scenario.hooks, drivers: { ["post": driver] }, configuration: configuration,
                                      logger: Logger(label: "test"))
             let drafts = (0..<6).map { QueueEntryDraft(destination: "down.example", endpoint: "http://down.example/inbox",
@@ -283,10 +285,11 @@ struct DeliveryTests {
             try await Self.running(runner) {
                 try await Self.waitUntil(timeout: .seconds(20)) { driver.delivered.count == 6 }
             }
-            // The first failure may find up to the healthy limit in flight; after it, one at a time until healed.
-            #expect(driver.probesWhileFailing >= 1)
-            #expect(driver.maximumConcurrentWhileFailing == 1)
-            #expect(driver.attempts <= 6 + 4 + driver.probesWhileFailing)
+            // Six first attempts fail together; then one probe at a time (three fail, the fourth
+            // gets through) and its success releases the other five.
+            #expect(driver.probes == 3)
+            #expect(driver.maximumProbesInFlight == 1)
+            #expect(driver.attempts == 6 + 3 + 1 + 5)
             #expect(Set(driver.delivered) == Set((0..<6).map { "\($0)" }))
             let site = try await store.read { try await $0.site(host: "down.example") }
             #expect(site?.failureStreak == 0 && site?.lastFailure != nil)
@@ -382,43 +385,39 @@ struct DeliveryTests {
     }
 }
 
-/// Answers 503 until `downFor` has passed since its first call, then delivers; records how many
-/// attempts were in flight at once once the queue knew the destination was failing.
+/// Answers 503 to the first `failingAttempts` attempts, then delivers; records how many retry
+/// attempts (probes) were in flight at once while the destination was failing.
 final class ConcurrencyRecordingDriver: QueueDriver {
     private struct State {
-        var healAt: ContinuousClock.Instant?
-        var firstFailure: ContinuousClock.Instant?
-        var inFlight = 0
-        var maxWhileFailing = 0
-        var probesWhileFailing = 0
         var attempts = 0
+        var probesInFlight = 0
+        var maxProbesInFlight = 0
+        var probes = 0
         var delivered: [String] = []
     }
 
     private let state = Mutex(State())
-    private let downFor: Duration
+    private let failingAttempts: Int
 
-    init(downFor: Duration) { self.downFor = downFor }
+    init(failingAttempts: Int) { self.failingAttempts = failingAttempts }
 
     func deliver(_ entry: QueueEntry) async -> DeliveryOutcome {
-        let now = ContinuousClock.now
+        // An entry on its second or later attempt can only run once the destination is known to fail.
+        let isRetry = entry.attempts >= 2
         let down = state.withLock { state -> Bool in
-            if state.healAt == nil { state.healAt = now + downFor }
-            state.inFlight += 1
             state.attempts += 1
-            let down = now < state.healAt!
-            // Give the runner a moment to record the first failure before judging it.
-            if down, let first = state.firstFailure, now > first + .milliseconds(100) {
-                state.probesWhileFailing += 1
-                state.maxWhileFailing = max(state.maxWhileFailing, state.inFlight)
+            let down = state.attempts <= failingAttempts
+            if down && isRetry {
+                state.probes += 1
+                state.probesInFlight += 1
+                state.maxProbesInFlight = max(state.maxProbesInFlight, state.probesInFlight)
             }
             return down
         }
         try? await Task.sleep(for: .milliseconds(30))
         return state.withLock { state in
-            state.inFlight -= 1
             if down {
-                if state.firstFailure == nil { state.firstFailure = ContinuousClock.now }
+                if isRetry { state.probesInFlight -= 1 }
                 return .retry("HTTP 503", after: nil)
             }
             state.delivered.append(String(decoding: entry.payload, as: UTF8.self))
@@ -426,8 +425,8 @@ final class ConcurrencyRecordingDriver: QueueDriver {
         }
     }
 
-    var maximumConcurrentWhileFailing: Int { state.withLock { $0.maxWhileFailing } }
-    var probesWhileFailing: Int { state.withLock { $0.probesWhileFailing } }
+    var maximumProbesInFlight: Int { state.withLock { $0.maxProbesInFlight } }
+    var probes: Int { state.withLock { $0.probes } }
     var attempts: Int { state.withLock { $0.attempts } }
     var delivered: [String] { state.withLock { $0.delivered } }
 }
