@@ -25,7 +25,8 @@ public final class QueueRunner: Service, Sendable {
     private let drivers: @Sendable () -> [String: any QueueDriver]
     private let configuration: Configuration
     private let logger: Logger
-    private let owner = "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UUID().uuidString.prefix(8))"
+    // Not ProcessInfo.hostName: it resolves the name through DNS and can stall start-up for seconds.
+    private let owner = "\(getpid()):\(UUID().uuidString.prefix(8))"
     private let wake = WakeSignal()
     private let inFlight = Mutex(0)
 
