@@ -14,8 +14,8 @@ public enum HubApplication {
     public static func makeRouter(store: any Store) -> Router<HubRequestContext> {
         HubMetrics.bootstrap()
         let router = Router(context: HubRequestContext.self)
-        router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: MetricsMiddleware())
         HealthRoutes(store: store).register(on: router)

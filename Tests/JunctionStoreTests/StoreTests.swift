@@ -129,6 +129,8 @@ struct StoreTests {
             #expect(first.id == second.id && first.id > 0)
             let locations = try await store.read { try await $0.hublocs(host: "remote.example") }
             #expect(locations.count == 1 && locations.first?.siteKey == "def")
+            #expect(try await store.read { try await $0.xchans(hashes: [xchan.hash, "missing"]) } == [xchan])
+            #expect(try await store.read { try await $0.hublocs(xchanHashes: [xchan.hash, "missing"]) } == locations)
 
             var site = Site(host: "remote.example", network: "ofscp", lastFailure: created, failureStreak: 3, updated: created)
             try await store.write { try await $0.upsertSite(site) }

@@ -82,27 +82,3 @@ public protocol QueueDriver: Sendable {
     /// its own timeout.
     func deliver(_ entry: QueueEntry) async -> DeliveryOutcome
 }
-
-/// What a driver registers into when the hub starts.
-public final class DriverRegistration: Sendable {
-    /// The hub's hooks.
-    public let hooks: HookRegistry
-    private let state = SynchronizedState()
-
-    public init(hooks: HookRegistry) { self.hooks = hooks }
-
-    /// Registers the queue driver for entries whose `driver` is `name`.
-    public func addQueueDriver(_ name: String, _ driver: any QueueDriver) {
-        state.mutate { $0.queueDrivers[name] = driver }
-    }
-
-    /// Adds a background service (a poller, a TCP listener) run for the hub's lifetime.
-    public func addService(_ service: any Service) {
-        state.mutate { $0.services.append(service) }
-    }
-
-    /// The queue drivers registered so far, by name.
-    public var queueDrivers: [String: any QueueDriver] { state.read { $0.queueDrivers } }
-    /// The services registered so far.
-    public var services: [any Service] { state.read { $0.services } }
-}

@@ -153,12 +153,13 @@ public struct Notifier: Sendable {
                 }
             }
         }
-        var recipients: [Recipient] = []
-        for hash in Set(hashes).sorted() {
-            guard let xchan = try await session.xchan(hash: hash), !xchan.isDeleted else { continue }
-            recipients.append(Recipient(xchan: xchan, hublocs: try await session.hublocs(xchanHash: hash)))
-        }
-        return recipients
+        // Two queries for the whole audience, not two per recipient: a channel may have thousands.
+        let unique = Array(Set(hashes)).sorted()
+        let locations = Dictionary(grouping: try await session.hublocs(xchanHashes: unique), by: \.xchanHash)
+        return try await session.xchans(hashes: unique)
+            .filter { !$0.isDeleted }
+            .sorted { $0.hash < $1.hash }
+            .map { Recipient(xchan: $0, hublocs: locations[$0.hash] ?? []) }
     }
 
     private struct HubKey: Hashable {

@@ -5,6 +5,8 @@ public protocol HubLocRecords: Sendable {
     func upsertHubLoc(_ hubloc: HubLoc) async throws -> HubLoc
     /// The identity's locations, primary first.
     func hublocs(xchanHash: String) async throws -> [HubLoc]
+    /// The locations of all these identities, primary first, in one pass.
+    func hublocs(xchanHashes: [String]) async throws -> [HubLoc]
     /// Every location served by `host`.
     func hublocs(host: String) async throws -> [HubLoc]
 }

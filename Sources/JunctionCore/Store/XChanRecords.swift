@@ -3,6 +3,8 @@ public protocol XChanRecords: Sendable {
     /// Inserts the identity or replaces the one with the same hash.
     func upsertXChan(_ xchan: XChan) async throws
     func xchan(hash: String) async throws -> XChan?
+    /// The identities with these hashes (unknown ones are left out), in one pass.
+    func xchans(hashes: [String]) async throws -> [XChan]
     /// The identities known by this address (case-insensitive), newest first.
     func xchans(address: String) async throws -> [XChan]
 }

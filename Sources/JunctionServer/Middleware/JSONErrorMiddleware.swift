@@ -13,18 +13,12 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            var requestID: String?
-            var underlying = error
-            if let failure = error as? RequestFailure {
-                requestID = failure.requestID
-                underlying = failure.underlying
-            }
-            let (status, code, message) = Self.describe(underlying)
+            let requestID = context.logger[metadataKey: "request.id"].map { "\($0)" }
+            let (status, code, message) = Self.describe(error)
             if status.code >= 500 {
-                context.logger.error("request failed", metadata: ["error": "\(underlying)", "request.id": "\(requestID ?? "-")"])
+                context.logger.error("request failed", metadata: ["error": "\(error)"])
             }
-            var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
-            if let requestID { headers[.requestID] = requestID }
+            let headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
             let body = ErrorBody(error: .init(code: code, message: message), requestId: requestID)
             let data = (try? JSONEncoder().encode(body)) ?? Data(#"{"error":{"code":"internal","message":"internal error"}}"#.utf8)
             return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))

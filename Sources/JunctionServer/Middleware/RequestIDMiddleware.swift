@@ -4,7 +4,8 @@ public import Hummingbird
 import Logging
 
 /// Gives every request an id: the client's `X-Request-Id` when it is sane, a new one otherwise.
-/// The id is put in the request's logger metadata and echoed in the response.
+/// The id is put in the request's logger metadata (`request.id`) and echoed in the response.
+/// Add it before ``JSONErrorMiddleware`` so error responses carry it too.
 public struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
@@ -12,13 +13,10 @@ public struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
         var context = context
         let id = Self.acceptable(request.headers[.requestID]) ?? UUID().uuidString.lowercased()
         context.logger[metadataKey: "request.id"] = .string(id)
-        do {
-            var response = try await next(request, context)
-            response.headers[.requestID] = id
-            return response
-        } catch {
-            throw RequestFailure(requestID: id, underlying: error)
-        }
+        // Errors never reach here: JSONErrorMiddleware, inside this one, turns them into responses.
+        var response = try await next(request, context)
+        response.headers[.requestID] = id
+        return response
     }
 
     /// A client-chosen id is used only when short and made of safe characters.
@@ -28,12 +26,6 @@ public struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
         else { return nil }
         return value
     }
-}
-
-/// An error on its way out, with the id of the request that caused it.
-struct RequestFailure: Error {
-    let requestID: String
-    let underlying: any Error
 }
 
 extension HTTPField.Name {

@@ -13,11 +13,9 @@ final class PostgresStore: SQLStore {
     let dialect = Migration.Dialect.postgres
     let backend: any SQLBackend = PostgresBackend()
     let client: PostgresClient
-    private let logger: Logger
 
     init(configuration: PostgresClient.Configuration, logger: Logger) {
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        self.logger = logger
     }
 
     func withDatabase<T: Sendable>(isolation: isolated (any Actor)?, _ body: (any SQLDatabase) async throws -> T) async throws -> T {

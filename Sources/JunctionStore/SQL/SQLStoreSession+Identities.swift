@@ -21,6 +21,15 @@ extension SQLStoreSession: XChanRecords {
         try await db.raw("SELECT * FROM xchan WHERE hash = \(bind: hash)").first().map(Self.xchan)
     }
 
+    func xchans(hashes: [String]) async throws -> [XChan] {
+        var found: [XChan] = []
+        for chunk in hashes.chunked(maximum: Self.bindsPerQuery) {
+            let list = SQLList(chunk.map { SQLBind($0) })
+            found += try await db.raw("SELECT * FROM xchan WHERE hash IN (\(list))").all().map(Self.xchan)
+        }
+        return found
+    }
+
     func xchans(address: String) async throws -> [XChan] {
         try await db.raw("SELECT * FROM xchan WHERE address_lower = \(bind: address.lowercased()) ORDER BY updated DESC")
             .all().map(Self.xchan)
@@ -56,6 +65,15 @@ extension SQLStoreSession: HubLocRecords {
     func hublocs(xchanHash: String) async throws -> [HubLoc] {
         try await db.raw("SELECT * FROM hubloc WHERE xchan_hash = \(bind: xchanHash) ORDER BY is_primary DESC, id")
             .all().map(Self.hubloc)
+    }
+
+    func hublocs(xchanHashes: [String]) async throws -> [HubLoc] {
+        var found: [HubLoc] = []
+        for chunk in xchanHashes.chunked(maximum: Self.bindsPerQuery) {
+            let list = SQLList(chunk.map { SQLBind($0) })
+            found += try await db.raw("SELECT * FROM hubloc WHERE xchan_hash IN (\(list)) ORDER BY is_primary DESC, id").all().map(Self.hubloc)
+        }
+        return found
     }
 
     func hublocs(host: String) async throws -> [HubLoc] {

@@ -8,6 +8,10 @@ struct SQLStoreSession: Sendable {
     let db: any SQLDatabase
     let backend: any SQLBackend
 
+    /// The most values bound in one `IN (…)` list; both backends take far more, this keeps
+    /// statements small.
+    static let bindsPerQuery = 1000
+
     /// Runs `body`, turning a unique-constraint violation into `conflict` with `message`.
     func unique<T>(_ message: @autoclosure () -> String, _ body: () async throws -> T) async throws -> T {
         do {
@@ -60,4 +64,11 @@ func jsonText(_ value: some Encodable) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
+
+extension Array {
+    /// The array in consecutive slices of at most `maximum` elements.
+    func chunked(maximum: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: maximum).map { self[$0..<Swift.min($0 + maximum, count)] }
+    }
 }

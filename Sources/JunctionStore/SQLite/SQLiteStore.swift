@@ -17,11 +17,8 @@ final class SQLiteStore: SQLStore {
     let backend: any SQLBackend = SQLiteBackend()
     private let connection: SQLiteConnection
     private let lock = AsyncSerialLock()
-    private let logger: Logger
-
-    private init(connection: SQLiteConnection, logger: Logger) {
+    private init(connection: SQLiteConnection) {
         self.connection = connection
-        self.logger = logger
     }
 
     /// Opens (creating when missing) the database file at `path`.
@@ -32,7 +29,7 @@ final class SQLiteStore: SQLStore {
         } catch {
             throw JunctionError(.storage, "cannot open SQLite database \(path): \(error)")
         }
-        let store = SQLiteStore(connection: connection, logger: logger)
+        let store = SQLiteStore(connection: connection)
         do {
             let db = connection.sql()
             // WAL lets readers in other processes run beside a writer; the busy timeout makes

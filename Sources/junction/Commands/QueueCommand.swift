@@ -67,7 +67,7 @@ struct QueueCommand: AsyncParsableCommand {
             let count = try await hub.withStore { store, _ in
                 try await store.write { try await $0.requeueEntries(selection, now: Date()) }
             }
-            print("\(count) entr\(count == 1 ? "y" : "ies") will be sent again")
+            print("\(entries(count)) will be sent again")
         }
     }
 
@@ -83,7 +83,7 @@ struct QueueCommand: AsyncParsableCommand {
             let count = try await hub.withStore { store, _ in
                 try await store.write { try await $0.cancelEntries(.destination(site.lowercased()), reason: "purged by the operator", now: Date()) }
             }
-            print("cancelled \(count) entr\(count == 1 ? "y" : "ies") for \(site)")
+            print("cancelled \(entries(count)) for \(site)")
         }
     }
 
@@ -92,6 +92,9 @@ struct QueueCommand: AsyncParsableCommand {
         let sites: [Site]
     }
 }
+
+/// `1 entry`, `3 entries`.
+func entries(_ count: Int) -> String { count == 1 ? "1 entry" : "\(count) entries" }
 
 /// A short human duration: `42s`, `5m`, `3h`, `2d`.
 func age(_ seconds: TimeInterval) -> String {

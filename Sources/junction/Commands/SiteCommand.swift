@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import JunctionCore
 
 struct SiteCommand: AsyncParsableCommand {
@@ -15,17 +14,8 @@ struct SiteCommand: AsyncParsableCommand {
         @Argument(help: "The host (with port when not default).") var host: String
 
         func run() async throws {
-            let host = host.lowercased()
-            let cancelled = try await hub.withStore { store, _ in
-                try await store.write { session in
-                    var site = try await session.site(host: host) ?? Site(host: host)
-                    site.isBlocked = true
-                    site.updated = Date()
-                    try await session.upsertSite(site)
-                    return try await session.cancelEntries(.destination(host), reason: "site \(host) is blocked", now: Date())
-                }
-            }
-            print("blocked \(host); cancelled \(cancelled) queued entr\(cancelled == 1 ? "y" : "ies")")
+            let cancelled = try await hub.withStore { store, _ in try await store.blockSite(host) }
+            print("blocked \(host.lowercased()); cancelled \(entries(cancelled)) queued")
         }
     }
 
@@ -35,18 +25,8 @@ struct SiteCommand: AsyncParsableCommand {
         @Argument(help: "The host (with port when not default).") var host: String
 
         func run() async throws {
-            let host = host.lowercased()
-            try await hub.withStore { store, _ in
-                try await store.write { session in
-                    guard var site = try await session.site(host: host), site.isBlocked else {
-                        throw JunctionError.notFound("\(host) is not blocked")
-                    }
-                    site.isBlocked = false
-                    site.updated = Date()
-                    try await session.upsertSite(site)
-                }
-            }
-            print("unblocked \(host)")
+            try await hub.withStore { store, _ in try await store.unblockSite(host) }
+            print("unblocked \(host.lowercased())")
         }
     }
 
@@ -56,21 +36,8 @@ struct SiteCommand: AsyncParsableCommand {
         @Argument(help: "The host (with port when not default).") var host: String
 
         func run() async throws {
-            let host = host.lowercased()
-            try await hub.withStore { store, _ in
-                try await store.write { session in
-                    guard var site = try await session.site(host: host) else {
-                        throw JunctionError.notFound("no deliveries were ever made to \(host)")
-                    }
-                    site.isDead = false
-                    site.failureStreak = 0
-                    site.firstFailure = nil
-                    site.updated = Date()
-                    try await session.upsertSite(site)
-                    try await session.releaseEntries(destination: host, at: Date())
-                }
-            }
-            print("revived \(host)")
+            try await hub.withStore { store, _ in try await store.reviveSite(host) }
+            print("revived \(host.lowercased())")
         }
     }
 }

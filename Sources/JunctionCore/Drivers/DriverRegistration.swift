@@ -1,0 +1,32 @@
+public import ServiceLifecycle
+import Synchronization
+
+/// What a driver registers into when the hub starts.
+public final class DriverRegistration: Sendable {
+    /// The hub's hooks.
+    public let hooks: HookRegistry
+    private let state = Mutex(Contents())
+
+    private struct Contents: @unchecked Sendable {
+        // Holds only Sendable values; `[any Service]` is not marked Sendable by ServiceLifecycle.
+        var queueDrivers: [String: any QueueDriver] = [:]
+        var services: [any Service] = []
+    }
+
+    public init(hooks: HookRegistry) { self.hooks = hooks }
+
+    /// Registers the queue driver for entries whose `driver` is `name`.
+    public func addQueueDriver(_ name: String, _ driver: any QueueDriver) {
+        state.withLock { $0.queueDrivers[name] = driver }
+    }
+
+    /// Adds a background service (a poller, a TCP listener) run for the hub's lifetime.
+    public func addService(_ service: any Service) {
+        state.withLock { $0.services.append(service) }
+    }
+
+    /// The queue drivers registered so far, by name.
+    public var queueDrivers: [String: any QueueDriver] { state.withLock { $0.queueDrivers } }
+    /// The services registered so far.
+    public var services: [any Service] { state.withLock { $0.services } }
+}
