@@ -112,12 +112,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "JunctionNative",
+            dependencies: [
+                "JunctionCore",
+                "JunctionServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Plugins/Native",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "junction",
             dependencies: [
                 "JunctionCore",
                 "JunctionStore",
                 "JunctionServer",
+                "JunctionNative",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

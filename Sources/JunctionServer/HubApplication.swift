@@ -23,19 +23,22 @@ public enum HubApplication {
         return router
     }
 
-    /// The application for `configuration`, ready to run.
-    public static func make(
-        configuration: HubConfiguration,
-        store: any Store,
-        logger: Logger
-    ) -> Application<RouterResponder<HubRequestContext>> {
-        Application(
-            router: makeRouter(store: store),
+    /// The application of `runtime`, ready to run: the hub's routes, the admin API when an
+    /// admin token is configured, and every route drivers add through `moduleLoaded`.
+    public static func make(runtime: HubRuntime) async -> Application<RouterResponder<HubRequestContext>> {
+        let configuration = runtime.configuration
+        let router = makeRouter(store: runtime.store)
+        if let token = configuration.adminToken {
+            AdminRoutes(store: runtime.store, token: token).register(on: router)
+        }
+        _ = await runtime.hooks.run(.moduleLoaded, HTTPRoutes(router: router))
+        return Application(
+            router: router,
             configuration: .init(
                 address: .hostname(configuration.listenHost, port: configuration.listenPort),
                 serverName: "junction"
             ),
-            logger: logger
+            logger: runtime.logger
         )
     }
 }

@@ -16,6 +16,7 @@ public final class FakeDriver: Driver {
 
     /// The wire form `encode` produces.
     public struct Wire: Codable, Sendable, Equatable {
+        public var event: String
         public var mid: String
         public var body: String
         public var author: String
@@ -33,13 +34,13 @@ public final class FakeDriver: Driver {
 
     public func register(in registration: DriverRegistration) {}
 
-    public func encode(_ item: Item, for recipients: [Recipient], from channel: Channel) throws -> Data {
+    public func encode(_ item: Item, event: NotifierEvent, for recipients: [Recipient], from channel: Channel) throws -> Data {
         let fail = state.withLock { state -> Bool in
             if !state.failEncoding { state.encoded.append((item.mid, recipients.map(\.xchan.hash))) }
             return state.failEncoding
         }
         if fail { throw TestSetupError("FakeDriver was told to fail") }
-        return try JSONEncoder().encode(Wire(mid: item.mid, body: item.body, author: item.authorXChan, recipients: recipients.map(\.xchan.hash)))
+        return try JSONEncoder().encode(Wire(event: event.rawValue, mid: item.mid, body: item.body, author: item.authorXChan, recipients: recipients.map(\.xchan.hash)))
     }
 
     public func decode(_ wire: Data, for channel: Channel) throws -> Item {

@@ -42,6 +42,19 @@ struct HubOptions: ParsableArguments {
     }
 }
 
+extension HubOptions {
+    /// Opens the configured database and wires the hub's drivers, notifier and item pipeline
+    /// for a command that changes items, without serving.
+    func withRuntime<T: Sendable>(_ body: (HubRuntime) async throws -> T) async throws -> T {
+        let configuration = try await loadConfiguration()
+        try configuration.prepareDataDirectory()
+        let logger = CommandLogging.logger(level: .warning)
+        return try await HubDatabase.withStore(configuration.database, logger: logger) { store in
+            try await HubRuntime.with(configuration: configuration, store: store, drivers: Junction.drivers, logger: logger, body)
+        }
+    }
+}
+
 /// Logging for the command line: standard error, bootstrapped once.
 enum CommandLogging {
     private static let bootstrapped = Mutex(false)

@@ -1,4 +1,6 @@
 import ArgumentParser
+import JunctionCore
+import JunctionNative
 
 /// The `junction` command: runs the hub and administers it.
 @main
@@ -8,7 +10,10 @@ struct Junction: AsyncParsableCommand {
         abstract: "A federation hub: one account, many networks.",
         subcommands: [
             Serve.self, Migrate.self, AccountCommand.self, ChannelCommand.self, Connections.self, Doctor.self,
-            QueueCommand.self, SiteCommand.self, Deliveries.self,
+            Post.self, Stream.self, Delete.self, QueueCommand.self, SiteCommand.self, Deliveries.self,
         ]
     )
+
+    /// The network drivers this hub runs: the composition root's one list.
+    static var drivers: [any Driver] { [NativeDriver()] }
 }

@@ -15,14 +15,18 @@ public protocol Driver: Sendable {
     /// cannot be kept.
     var capabilities: DriverCapabilities { get }
 
+    /// The media type of ``encode(_:event:for:from:)``'s output (default `application/json`).
+    var contentType: String { get }
+
     /// A cheap guess, with no network I/O, whether `address` belongs to this network.
     func owns(_ address: String) -> Ownership
 
     /// Registers hook handlers, queue drivers and services.
     func register(in registration: DriverRegistration)
 
-    /// The wire form of `item` for `recipients` (one delivery).
-    func encode(_ item: Item, for recipients: [Recipient], from channel: Channel) throws -> Data
+    /// The wire form of `event` about `item` for `recipients` (one delivery): a post, an edit
+    /// (`item` as it is now), a delete (`item.isDeleted`), a reaction or a mail.
+    func encode(_ item: Item, event: NotifierEvent, for recipients: [Recipient], from channel: Channel) throws -> Data
 
     /// The item a wire document describes, as received for `channel`.
     func decode(_ wire: Data, for channel: Channel) throws -> Item
@@ -30,6 +34,7 @@ public protocol Driver: Sendable {
 
 extension Driver {
     public var capabilities: DriverCapabilities { [] }
+    public var contentType: String { "application/json" }
     public func owns(_ address: String) -> Ownership { .cannotTell }
 }
 

@@ -1,10 +1,20 @@
+public import Logging
 public import ServiceLifecycle
 import Synchronization
 
-/// What a driver registers into when the hub starts.
+/// What a driver registers into when the hub starts, and what it works with.
 public final class DriverRegistration: Sendable {
     /// The hub's hooks.
     public let hooks: HookRegistry
+    /// The hub's store.
+    public let store: any Store
+    /// Where received items go.
+    public let items: ItemPipeline
+    /// Live events for local listeners.
+    public let live: LiveEvents
+    /// The hub's public domain.
+    public let domain: HubDomain
+    public let logger: Logger
     private let state = Mutex(Contents())
 
     private struct Contents: @unchecked Sendable {
@@ -13,7 +23,14 @@ public final class DriverRegistration: Sendable {
         var services: [any Service] = []
     }
 
-    public init(hooks: HookRegistry) { self.hooks = hooks }
+    public init(hooks: HookRegistry, store: any Store, items: ItemPipeline, live: LiveEvents, domain: HubDomain, logger: Logger) {
+        self.hooks = hooks
+        self.store = store
+        self.items = items
+        self.live = live
+        self.domain = domain
+        self.logger = logger
+    }
 
     /// Registers the queue driver for entries whose `driver` is `name`.
     public func addQueueDriver(_ name: String, _ driver: any QueueDriver) {

@@ -32,16 +32,26 @@ public struct Notifier: Sendable {
         public var skipped: [(recipient: String, reason: String)] = []
     }
 
-    /// Runs the notifier for `event` on `channelID`, about `itemID` when there is an item.
+    /// Runs the notifier for `event` on `channelID`, about `itemID` when there is an item, in a
+    /// transaction of its own, and wakes the queue when it queued something.
     @discardableResult
     public func notify(_ event: NotifierEvent, channelID: Int64, itemID: Int64?, now: Date = Date()) async throws -> Result {
-        let (channel, item, candidates) = try await store.read { session in
-            guard let channel = try await session.channel(id: channelID) else {
-                throw JunctionError.notFound("no channel \(channelID)")
-            }
-            let item = try await itemID.asyncMap { try await session.item(id: $0) } ?? nil
-            return (channel, item, try await Self.audience(of: item, channel: channel, session: session))
+        let result = try await store.write { session in
+            try await notify(event, channelID: channelID, itemID: itemID, in: session, now: now)
         }
+        if !result.entryIDs.isEmpty { wakeQueue() }
+        return result
+    }
+
+    /// Runs the notifier inside `session`, so its queue entries and reports commit together with
+    /// the change that caused them. Hook handlers run inside that transaction: they must not do
+    /// network I/O. Call ``wakeQueue()`` after the transaction commits.
+    public func notify(_ event: NotifierEvent, channelID: Int64, itemID: Int64?, in session: any StoreSession, now: Date) async throws -> Result {
+        guard let channel = try await session.channel(id: channelID) else {
+            throw JunctionError.notFound("no channel \(channelID)")
+        }
+        let item = try await itemID.asyncMap { try await session.item(id: $0) } ?? nil
+        let candidates = try await Self.audience(of: item, channel: channel, session: session)
         var state = NotifierState(event: event, channel: channel, item: item, recipients: candidates,
                                   privateEnvelope: item?.isPrivate == true ? item?.acl.allowXChans ?? [] : [])
         state = await hooks.run(.notifierProcess, state)
@@ -62,11 +72,8 @@ public struct Notifier: Sendable {
             DeliveryReport(itemID: itemID, recipient: $0.recipient, destination: "", queueEntryID: nil, status: .refused,
                            reason: $0.reason, attempts: 0, nextAttempt: nil, updated: now)
         }
-        let sites = try await store.read { session in
-            var sites: [String: Site] = [:]
-            for key in byHub.keys { sites[key.host] = try await session.site(host: key.host) }
-            return sites
-        }
+        var sites: [String: Site] = [:]
+        for key in byHub.keys { sites[key.host] = try await session.site(host: key.host) }
         for (key, recipients) in byHub.sorted(by: { $0.key.host < $1.key.host }) {
             if let site = sites[key.host], site.isBlocked || site.isDead {
                 let reason = site.isBlocked ? "site \(key.host) is blocked" : "site \(key.host) is dead"
@@ -84,9 +91,9 @@ public struct Notifier: Sendable {
                let endpoint = recipients.first?.hublocs.first(where: { !$0.isDeleted })?.endpoint {
                 // No handler queued anything: the driver's wire form, posted to the hub's endpoint.
                 do {
-                    let payload = try driver.encode(item, for: recipients, from: channel)
+                    let payload = try driver.encode(item, event: event, for: recipients, from: channel)
                     delivery.entries = [QueueEntryDraft(destination: key.host, endpoint: endpoint, payload: payload,
-                                                        contentType: "application/json", recipients: recipients.map(\.xchan.hash))]
+                                                        contentType: driver.contentType, recipients: recipients.map(\.xchan.hash))]
                 } catch {
                     logger.error("encoding an item failed", metadata: ["driver": "\(key.network)", "error": "\(error)"])
                     for recipient in recipients {
@@ -98,18 +105,16 @@ public struct Notifier: Sendable {
             }
             deliveries.append(delivery)
         }
-        let written = try await store.write { session in
-            var ids: [Int64] = []
-            for delivery in deliveries where !delivery.entries.isEmpty {
-                ids += try await session.enqueue(delivery.entries, network: delivery.network, channelID: channel.id, itemID: itemID, now: now)
-            }
-            try await session.recordReports(reports)
-            return ids
+        for delivery in deliveries where !delivery.entries.isEmpty {
+            result.entryIDs += try await session.enqueue(delivery.entries, network: delivery.network, channelID: channel.id,
+                                                         itemID: itemID, now: now)
         }
-        result.entryIDs = written
-        if !written.isEmpty { onEnqueue() }
+        try await session.recordReports(reports)
         return result
     }
+
+    /// Wakes the queue runner: call after the transaction that queued entries committed.
+    public func wakeQueue() { onEnqueue() }
 
     /// Why a recipient must not get this, or nil when it may.
     private func refusal(for recipient: Recipient, state: NotifierState) -> String? {

@@ -27,11 +27,12 @@ public final class QueueRunner: Service, Sendable {
     private let logger: Logger
     // Not ProcessInfo.hostName: it resolves the name through DNS and can stall start-up for seconds.
     private let owner = "\(getpid()):\(UUID().uuidString.prefix(8))"
-    private let wake = WakeSignal()
+    private let wake: WakeSignal
     private let inFlight = Mutex(0)
 
     public init(store: any Store, hooks: HookRegistry, drivers: @escaping @Sendable () -> [String: any QueueDriver],
-                configuration: Configuration = .init(), logger: Logger) {
+                configuration: Configuration = .init(), wake: WakeSignal = WakeSignal(), logger: Logger) {
+        self.wake = wake
         self.store = store
         self.hooks = hooks
         self.drivers = drivers

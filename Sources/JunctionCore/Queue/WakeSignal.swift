@@ -1,7 +1,9 @@
 import Synchronization
 
 /// Lets one waiter sleep until another task signals, or a timeout passes.
-final class WakeSignal: Sendable {
+public final class WakeSignal: Sendable {
+    public init() {}
+
     private struct State {
         var signalled = false
         var waiter: CheckedContinuation<Void, Never>?
@@ -10,7 +12,7 @@ final class WakeSignal: Sendable {
     private let state = Mutex(State())
 
     /// Wakes the waiter, or the next one to wait.
-    func signal() {
+    public func signal() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             if let waiter = state.waiter {
                 state.waiter = nil
@@ -23,7 +25,7 @@ final class WakeSignal: Sendable {
     }
 
     /// Returns after a signal or after `timeout`, whichever comes first.
-    func wait(timeout: Duration) async {
+    public func wait(timeout: Duration) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 // Signal on timeout and on cancellation alike, so the waiter below always returns

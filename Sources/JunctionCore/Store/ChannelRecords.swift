@@ -32,6 +32,8 @@ public protocol ChannelRecords: Sendable {
     func channels(accountID: Int64?) async throws -> [Channel]
     /// Replaces the channel-wide permission limits.
     func updateChannelLimits(channelID: Int64, limits: [Permission: PermissionLimit]) async throws
+    /// Removes the channel with its connections, items and settings.
+    func deleteChannel(id: Int64) async throws
     /// The channel's private key, for signing on its behalf. It never leaves the process.
     func channelSigningKey(channelID: Int64) async throws -> SigningKey?
 }

@@ -3,6 +3,10 @@ public protocol ItemRecords: Sendable {
     /// Inserts the item and its network copies; returns nil when the channel already holds an
     /// item with the same `mid` (deduplication).
     func insertItem(_ item: Item) async throws -> Item?
+    /// Saves an item's content, verb, deleted flag and edit time.
+    func updateItem(_ item: Item) async throws
+    /// Records the id an item got on another network.
+    func addItemCopy(itemID: Int64, channelID: Int64, copy: Item.NetworkCopy) async throws
     func item(id: Int64) async throws -> Item?
     func item(channelID: Int64, mid: String) async throws -> Item?
     /// The item a channel holds under `remoteID` on `network`, if any.

@@ -35,7 +35,7 @@ public protocol QueueRecords: Sendable {
     func requeueEntries(_ selection: QueueSelection, now: Date) async throws -> Int
 
     func queueEntry(id: Int64) async throws -> QueueEntry?
-    /// Depth, age and failures per destination.
+    /// Depth, age and failures per destination and network.
     func queueSummary(now: Date) async throws -> [DestinationSummary]
     /// The reports of one item, by destination and recipient.
     func deliveryReports(itemID: Int64) async throws -> [DeliveryReport]
@@ -49,16 +49,18 @@ public enum QueueSelection: Sendable, Hashable {
     case destination(String)
 }
 
-/// The queue as seen from one destination.
+/// The queue as seen from one destination, for one network.
 public struct DestinationSummary: Sendable, Hashable, Codable {
     public var destination: String
+    public var network: String
     public var pending: Int
     public var retrying: Int
     public var deadLetters: Int
     public var oldestCreated: Date?
 
-    public init(destination: String, pending: Int, retrying: Int, deadLetters: Int, oldestCreated: Date?) {
+    public init(destination: String, network: String, pending: Int, retrying: Int, deadLetters: Int, oldestCreated: Date?) {
         self.destination = destination
+        self.network = network
         self.pending = pending
         self.retrying = retrying
         self.deadLetters = deadLetters

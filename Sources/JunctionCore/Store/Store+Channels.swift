@@ -44,6 +44,34 @@ extension Store {
         }
     }
 
+    /// The channel with `handle`; throws `notFound` when there is none.
+    public func channel(handle: String) async throws -> Channel {
+        let handle = try Handle(handle)
+        guard let channel = try await read({ try await $0.channel(handle: handle) }) else {
+            throw JunctionError.notFound("no channel '\(handle)'")
+        }
+        return channel
+    }
+
+    /// Deletes a channel: its pending deliveries are cancelled, its connections, items and
+    /// settings removed, and its identity marked deleted, in one transaction.
+    public func deleteChannel(handle: String, now: Date = Date()) async throws -> Channel {
+        let handle = try Handle(handle)
+        return try await write { session in
+            guard let channel = try await session.channel(handle: handle) else {
+                throw JunctionError.notFound("no channel '\(handle)'")
+            }
+            try await session.cancelEntries(.channel(channel.id), reason: "the channel was deleted", now: now)
+            try await session.deleteChannel(id: channel.id)
+            if var xchan = try await session.xchan(hash: channel.xchanHash) {
+                xchan.isDeleted = true
+                xchan.updated = now
+                try await session.upsertXChan(xchan)
+            }
+            return channel
+        }
+    }
+
     /// The xchan hash of a local channel: base64url (unpadded) of SHA-256 of its public key, so it
     /// stays the same if the hub's domain changes.
     public static func localXChanHash(for key: SigningKey.PublicKey) -> String {

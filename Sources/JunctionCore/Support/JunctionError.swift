@@ -19,6 +19,10 @@ public struct JunctionError: Error, Sendable, Equatable, CustomStringConvertible
         public static let unauthorized = Code("unauthorized")
         /// The requester may not do this.
         public static let forbidden = Code("forbidden")
+        /// The request body is larger than accepted.
+        public static let payloadTooLarge = Code("payload_too_large")
+        /// The request body has a media type that is not accepted.
+        public static let unsupportedMediaType = Code("unsupported_media_type")
         /// The configuration cannot be used as it is.
         public static let configuration = Code("configuration")
         /// The database could not be reached or answered with an error.

@@ -17,6 +17,9 @@ import SystemPackage
 /// - `hub.domain` (`JUNCTION_HUB_DOMAIN`): the public `NAME[:PORT]`, default `localhost:<listen port>`.
 /// - `federation.allowPrivateNetwork` (`JUNCTION_FEDERATION_ALLOW_PRIVATE_NETWORK`): let outbound
 ///   requests reach loopback and private addresses, default `false`.
+/// - `queue.workers` (`JUNCTION_QUEUE_WORKERS`): deliveries in flight at once, default 16.
+/// - `admin.token` (`JUNCTION_ADMIN_TOKEN`): the bearer token of the admin API under `/admin`;
+///   the API is off when unset.
 /// - `log.level` (`JUNCTION_LOG_LEVEL`): `trace` … `critical`, default `info`.
 public struct HubConfiguration: Sendable {
     public var dataDirectory: String
@@ -25,6 +28,9 @@ public struct HubConfiguration: Sendable {
     public var listenPort: Int
     public var domain: HubDomain
     public var allowPrivateNetwork: Bool
+    public var queueWorkers: Int
+    /// The admin API's bearer token; nil turns the API off.
+    public var adminToken: String?
     public var logLevel: Logger.Level
     /// Where each value came from is not tracked; this is the config file that was read, if any.
     public var configFile: String?
@@ -43,6 +49,15 @@ public struct HubConfiguration: Sendable {
             throw JunctionError(.configuration, "hub.domain: \(error.message)")
         }
         allowPrivateNetwork = reader.bool(forKey: "federation.allowPrivateNetwork", default: false)
+        let workers = reader.string(forKey: "queue.workers", default: "16")
+        guard let queueWorkers = Int(workers), (1...1024).contains(queueWorkers) else {
+            throw JunctionError(.configuration, "queue.workers must be a number from 1 to 1024, not '\(workers)'")
+        }
+        self.queueWorkers = queueWorkers
+        adminToken = reader.string(forKey: "admin.token", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
+        if let adminToken, adminToken.utf8.count < 16 {
+            throw JunctionError(.configuration, "admin.token must be at least 16 characters long")
+        }
         let level = reader.string(forKey: "log.level", default: "info")
         guard let parsed = Logger.Level(rawValue: level) else {
             throw JunctionError(.configuration, "log.level '\(level)' must be one of trace, debug, info, notice, warning, error, critical")
@@ -65,13 +80,13 @@ public struct HubConfiguration: Sendable {
         let environment = environment ?? ProcessInfo.processInfo.environment
         var values: [AbsoluteConfigKey: ConfigValue] = [:]
         for (key, value) in flags {
-            values[AbsoluteConfigKey(key.split(separator: ".").map(String.init))] = .init(.string(value), isSecret: key == "database.url")
+            values[AbsoluteConfigKey(key.split(separator: ".").map(String.init))] = .init(.string(value), isSecret: key == "database.url" || key == "admin.token")
         }
         let junctionVariables = environment.filter { $0.key.hasPrefix("JUNCTION_") }
         var providers: [any ConfigProvider] = [
             InMemoryProvider(name: "flags", values: values),
             EnvironmentVariablesProvider(environmentVariables: junctionVariables,
-                                         secretsSpecifier: .specific(["JUNCTION_DATABASE_URL"]))
+                                         secretsSpecifier: .specific(["JUNCTION_DATABASE_URL", "JUNCTION_ADMIN_TOKEN"]))
                 .prefixKeys(with: "junction"),
         ]
         let file = configFile ?? environment["JUNCTION_CONFIG"]

@@ -33,6 +33,8 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case .conflict: .conflict
             case .unauthorized: .unauthorized
             case .forbidden: .forbidden
+            case .payloadTooLarge: .contentTooLarge
+            case .unsupportedMediaType: .unsupportedMediaType
             default: .serviceUnavailable
             }
             let message = status.code >= 500 ? "the hub cannot serve this right now" : error.message

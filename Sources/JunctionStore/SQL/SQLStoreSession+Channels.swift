@@ -43,6 +43,10 @@ extension SQLStoreSession: ChannelRecords {
         try await db.raw("UPDATE channel SET permission_limits = \(bind: try jsonText(stored)) WHERE id = \(bind: channelID)").run()
     }
 
+    func deleteChannel(id: Int64) async throws {
+        try await db.raw("DELETE FROM channel WHERE id = \(bind: id)").run()
+    }
+
     func channelSigningKey(channelID: Int64) async throws -> SigningKey? {
         guard let row = try await db.raw("SELECT private_key FROM channel WHERE id = \(bind: channelID)").first() else { return nil }
         guard let data = Data(base64Encoded: try row.value("private_key", String.self)) else {

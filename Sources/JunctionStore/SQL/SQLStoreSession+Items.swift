@@ -21,13 +21,25 @@ extension SQLStoreSession: ItemRecords {
             """).first()
         guard let row else { return nil }
         let id: Int64 = try row.value("id")
-        for copy in i.copies {
-            try await db.raw("""
-                INSERT INTO item_copy (item_id, channel_id, network, remote_id)
-                VALUES (\(bind: id), \(bind: i.channelID), \(bind: copy.network), \(bind: copy.remoteID))
-                """).run()
-        }
+        for copy in i.copies { try await addItemCopy(itemID: id, channelID: i.channelID, copy: copy) }
         return try await item(id: id)
+    }
+
+    func updateItem(_ i: Item) async throws {
+        try await db.raw("""
+            UPDATE item SET verb = \(bind: i.verb.rawValue), title = \(bind: i.title), body = \(bind: i.body),
+                mimetype = \(bind: i.mimeType), attachments = \(bind: try jsonText(i.attachments)), tags = \(bind: try jsonText(i.tags)),
+                edited = \(bind: i.edited.millisecondsSince1970), deleted = \(bind: i.isDeleted)
+            WHERE id = \(bind: i.id)
+            """).run()
+    }
+
+    func addItemCopy(itemID: Int64, channelID: Int64, copy: Item.NetworkCopy) async throws {
+        try await db.raw("""
+            INSERT INTO item_copy (item_id, channel_id, network, remote_id)
+            VALUES (\(bind: itemID), \(bind: channelID), \(bind: copy.network), \(bind: copy.remoteID))
+            ON CONFLICT (item_id, network) DO UPDATE SET remote_id = excluded.remote_id
+            """).run()
     }
 
     func item(id: Int64) async throws -> Item? {

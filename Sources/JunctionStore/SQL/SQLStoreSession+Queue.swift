@@ -182,14 +182,14 @@ extension SQLStoreSession: QueueRecords {
 
     func queueSummary(now: Date) async throws -> [DestinationSummary] {
         try await db.raw("""
-            SELECT destination,
+            SELECT destination, network,
                    SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END) AS pending,
                    SUM(CASE WHEN state = 'pending' AND attempts > 0 THEN 1 ELSE 0 END) AS retrying,
                    SUM(CASE WHEN state = 'dead_letter' THEN 1 ELSE 0 END) AS dead,
                    MIN(created) AS oldest
-            FROM outq GROUP BY destination ORDER BY destination
+            FROM outq GROUP BY destination, network ORDER BY destination, network
             """).all().map { row in
-            DestinationSummary(destination: try row.value("destination"), pending: Int(try row.value("pending", Int64.self)),
+            DestinationSummary(destination: try row.value("destination"), network: try row.value("network"), pending: Int(try row.value("pending", Int64.self)),
                                retrying: Int(try row.value("retrying", Int64.self)), deadLetters: Int(try row.value("dead", Int64.self)),
                                oldestCreated: try row.optionalDate("oldest"))
         }

@@ -6,8 +6,8 @@ import JunctionServer
 struct ChannelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "channel",
-        abstract: "Create and list channels.",
-        subcommands: [Create.self, List.self]
+        abstract: "Create, list and delete channels.",
+        subcommands: [Create.self, List.self, Remove.self]
     )
 
     struct Create: AsyncParsableCommand {
@@ -66,6 +66,23 @@ struct ChannelCommand: AsyncParsableCommand {
             printTable(["HANDLE", "NAME", "ROLE", "ACCOUNT", "ADDRESS"], rows.map {
                 [$0.handle, $0.name, $0.role, $0.account, $0.address]
             })
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "delete",
+            abstract: "Delete a channel with its connections and items; what is queued for it is cancelled."
+        )
+
+        @OptionGroup var hub: HubOptions
+
+        @Argument(help: "The channel's handle.")
+        var handle: String
+
+        func run() async throws {
+            let channel = try await hub.withStore { store, _ in try await store.deleteChannel(handle: handle) }
+            print("deleted channel \(channel.handle)")
         }
     }
 

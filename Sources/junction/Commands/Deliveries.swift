@@ -16,12 +16,7 @@ struct Deliveries: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let reports = try await hub.withStore { store, _ in
-            try await store.read { session in
-                guard try await session.item(id: itemID) != nil else { throw JunctionError.notFound("no item \(itemID)") }
-                return try await session.deliveryReports(itemID: itemID)
-            }
-        }
+        let reports = try await hub.withStore { store, _ in try await store.deliveryReports(itemID: itemID) }
         if json { return try printJSON(reports) }
         if reports.isEmpty { return print("item \(itemID) has no recipients on other hubs") }
         printTable(["RECIPIENT", "DESTINATION", "STATUS", "ATTEMPTS", "NEXT TRY", "REASON"], reports.map {

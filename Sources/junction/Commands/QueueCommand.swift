@@ -21,16 +21,11 @@ struct QueueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let now = Date()
-            let report = try await hub.withStore { store, _ in
-                try await store.read { session in
-                    QueueReport(destinations: try await session.queueSummary(now: now),
-                                sites: try await session.sites().filter { $0.isDead || $0.isBlocked || $0.failureStreak > 0 })
-                }
-            }
+            let report = try await hub.withStore { store, _ in try await store.queueStatus(now: now) }
             if json { return try printJSON(report) }
             if report.destinations.isEmpty { print("the queue is empty") } else {
-                printTable(["DESTINATION", "PENDING", "RETRYING", "DEAD-LETTER", "OLDEST"], report.destinations.map {
-                    [$0.destination, "\($0.pending)", "\($0.retrying)", "\($0.deadLetters)",
+                printTable(["DESTINATION", "NETWORK", "PENDING", "RETRYING", "DEAD-LETTER", "OLDEST"], report.destinations.map {
+                    [$0.destination, $0.network, "\($0.pending)", "\($0.retrying)", "\($0.deadLetters)",
                      $0.oldestCreated.map { age(now.timeIntervalSince($0)) } ?? "-"]
                 })
             }
@@ -85,11 +80,6 @@ struct QueueCommand: AsyncParsableCommand {
             }
             print("cancelled \(entries(count)) for \(site)")
         }
-    }
-
-    struct QueueReport: Encodable, Sendable {
-        let destinations: [DestinationSummary]
-        let sites: [Site]
     }
 }
 

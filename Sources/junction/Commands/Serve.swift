@@ -20,6 +20,6 @@ struct Serve: AsyncParsableCommand {
         if let domain { extra["hub.domain"] = domain }
         let configuration = try await hub.loadConfiguration(extra: extra)
         let logger = CommandLogging.logger(level: configuration.logLevel)
-        try await HubServer.run(configuration: configuration, logger: logger)
+        try await HubServer.run(configuration: configuration, drivers: Junction.drivers, logger: logger)
     }
 }

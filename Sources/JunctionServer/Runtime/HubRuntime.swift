@@ -1,0 +1,70 @@
+public import AsyncHTTPClient
+public import JunctionCore
+public import Logging
+import NIOCore
+
+/// A hub's working parts for one store, wired together: hooks, drivers, the notifier, the item
+/// pipeline, live events, the queue runner and the federation HTTP client.
+///
+/// `junction serve` runs it with the HTTP server; administrative commands (`junction post`) use
+/// the same parts without serving, so a post from the command line is notified exactly as one
+/// from the API would be.
+public struct HubRuntime: Sendable {
+    public let configuration: HubConfiguration
+    public let store: any Store
+    public let hooks: HookRegistry
+    public let registration: DriverRegistration
+    public let notifier: Notifier
+    public let items: ItemPipeline
+    public let live: LiveEvents
+    public let runner: QueueRunner
+    public let client: HTTPClient
+    public let drivers: [any Driver]
+    public let logger: Logger
+
+    /// Builds the runtime for `store`, registers every driver, runs `body`, then shuts the HTTP
+    /// client down.
+    public static func with<T: Sendable>(
+        configuration: HubConfiguration, store: any Store, drivers: [any Driver], logger: Logger,
+        _ body: (HubRuntime) async throws -> T
+    ) async throws -> T {
+        let siteKey = try await store.ensureSiteKey()
+        let client = HTTPClient(configuration: federationClientConfiguration())
+        let hooks = HookRegistry(logger: logger)
+        let live = LiveEvents()
+        let wake = WakeSignal()
+        let notifier = Notifier(store: store, hooks: hooks, drivers: drivers, logger: logger, onEnqueue: { wake.signal() })
+        let items = ItemPipeline(store: store, hooks: hooks, notifier: notifier, live: live, drivers: drivers,
+                                 domain: configuration.domain, logger: logger)
+        let registration = DriverRegistration(hooks: hooks, store: store, items: items, live: live,
+                                              domain: configuration.domain, logger: logger)
+        registration.addQueueDriver(QueueEntry.postDriver, PostQueueDriver(
+            client: client, siteKey: siteKey, keyID: configuration.domain.baseURL,
+            allowPrivateNetwork: configuration.allowPrivateNetwork
+        ))
+        for driver in drivers { driver.register(in: registration) }
+        var runnerConfiguration = QueueRunner.Configuration()
+        runnerConfiguration.workers = configuration.queueWorkers
+        let runner = QueueRunner(store: store, hooks: hooks, drivers: { registration.queueDrivers },
+                                 configuration: runnerConfiguration, wake: wake, logger: logger)
+        let runtime = HubRuntime(configuration: configuration, store: store, hooks: hooks, registration: registration,
+                                 notifier: notifier, items: items, live: live, runner: runner, client: client,
+                                 drivers: drivers, logger: logger)
+        do {
+            let result = try await body(runtime)
+            try? await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    /// The hub's own HTTP client for federation traffic: bounded connect time and redirects.
+    static func federationClientConfiguration() -> HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(30))
+        configuration.redirectConfiguration = .follow(max: 3, allowCycles: false)
+        return configuration
+    }
+}
