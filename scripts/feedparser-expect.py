@@ -46,7 +46,7 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 HTTP_BASE = "http://127.0.0.1:8097/tests/"
 DEFAULT_CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "corpus", "feedparser")
@@ -570,19 +570,28 @@ def percent(row: dict[str, int]) -> float:
     return 100.0 * row["passed"] / row["mappable"] if row["mappable"] else 100.0
 
 
+def rate(row: dict[str, int]) -> float | None:
+    """The pass percentage for reports: none where nothing is mappable."""
+    return round(percent(row), 1) if row["mappable"] else None
+
+
+def table_row(name: str, row: dict[str, int]) -> str:
+    shown = f"{percent(row):6.1f}" if row["mappable"] else f"{'-':>6}"
+    return f"{name:28} {row['total']:6} {row['mappable']:8} {row['passed']:7} {shown}"
+
+
 def print_table(folders: dict[str, dict[str, int]]) -> None:
     print(f"{'folder':28} {'total':>6} {'mappable':>8} {'passed':>7} {'%':>6}")
     tops: dict[str, dict[str, int]] = {}
     for name, row in folders.items():
-        print(f"{name:28} {row['total']:6} {row['mappable']:8} {row['passed']:7} {percent(row):6.1f}")
+        print(table_row(name, row))
         top = tops.setdefault(name.split("/")[0], {"total": 0, "mappable": 0, "passed": 0})
         for k in top:
             top[k] += row[k]
     print("-" * 59)
     for name, row in tops.items():
-        print(f"{name + '/ (all)':28} {row['total']:6} {row['mappable']:8} {row['passed']:7} {percent(row):6.1f}")
-    row = overall(folders)
-    print(f"{'overall':28} {row['total']:6} {row['mappable']:8} {row['passed']:7} {percent(row):6.1f}")
+        print(table_row(name + "/ (all)", row))
+    print(table_row("overall", overall(folders)))
 
 
 def print_rules(cases: list[Case]) -> None:
@@ -620,18 +629,20 @@ def print_failures(cases: list[Case], results: dict[str, object], limit: int) ->
 
 
 def record(path: str, folders: dict[str, dict[str, int]], command: str) -> None:
-    data = {"folders": {}}
+    """Write the figures; folders not run this time keep their recorded ones."""
+    kept: dict[str, dict] = {}
     if os.path.exists(path):
         with open(path) as f:
-            data = json.load(f)
-    data["about"] = ("feedparser corpus expectations met by `junction feed parse --json`; "
-                     "written by scripts/feedparser-expect.py --record, checked by --check")
-    data["command"] = command
-    data.setdefault("folders", {}).update({name: dict(row, percent=round(percent(row), 1))
-                                           for name, row in folders.items()})
-    data["folders"] = dict(sorted(data["folders"].items()))
-    total = overall(data["folders"])
-    data["overall"] = dict(total, percent=round(percent(total), 1))
+            kept = json.load(f).get("folders", {})
+    kept.update({name: dict(row, percent=rate(row)) for name, row in folders.items()})
+    total = overall(kept)
+    data = {
+        "about": "feedparser corpus expectations met by `junction feed parse --json`; "
+                 "written by scripts/feedparser-expect.py --record, checked by its --check",
+        "command": command,
+        "folders": dict(sorted(kept.items())),
+        "overall": dict(total, percent=rate(total)),
+    }
     with open(path, "w") as f:
         json.dump(data, f, indent=2)
         f.write("\n")
