@@ -29,6 +29,7 @@ public final class LoopbackSink: Sendable {
 
     private let state = Mutex<(received: [Received], script: [Reply], fallback: Reply)>(([], [], Reply(status: 202)))
     private let boundPort = Mutex(0)
+    private let replyDelay = Mutex(Duration.zero)
 
     private init() {}
 
@@ -82,6 +83,18 @@ public final class LoopbackSink: Sendable {
     /// Answers every request without a scripted reply with `reply` (default 202).
     public func answer(_ reply: Reply) { state.withLock { $0.fallback = reply } }
 
+    /// Makes every answer wait `delay` (a slow destination).
+    public func delay(_ delay: Duration) { replyDelay.withLock { $0 = delay } }
+
+    /// Runs `count` sinks for the duration of `body`.
+    public static func runMany<T: Sendable>(_ count: Int, _ body: ([LoopbackSink]) async throws -> T) async throws -> T {
+        func nest(_ sinks: [LoopbackSink]) async throws -> T {
+            if sinks.count == count { return try await body(sinks) }
+            return try await run { sink in try await nest(sinks + [sink]) }
+        }
+        return try await nest([])
+    }
+
     /// Waits until at least `count` requests arrived, up to `timeout`.
     @discardableResult
     public func waitFor(_ count: Int, timeout: Duration = .seconds(10)) async throws -> [Received] {
@@ -96,6 +109,8 @@ public final class LoopbackSink: Sendable {
 
     func handle(_ request: Request, context: some RequestContext) async throws -> Response {
         let body = try await request.body.collect(upTo: 16 * 1024 * 1024)
+        let delay = replyDelay.withLock { $0 }
+        if delay > .zero { try await Task.sleep(for: delay) }
         let received = Received(method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
                                 headers: request.headers.map { ($0.name.canonicalName, $0.value) }, body: Data(body.readableBytesView))
         let reply = state.withLock { state -> Reply in

@@ -14,12 +14,12 @@ struct ServeTests {
         let port: Int
         let log: String
 
-        init(_ hub: TestHub, port: Int) throws {
+        init(_ hub: TestHub, port: Int, extra: [String] = []) throws {
             self.port = port
             log = "\(hub.dataDirectory)/serve-\(port).log"
             FileManager.default.createFile(atPath: log, contents: nil)
             process.executableURL = URL(fileURLWithPath: junctionBinary)
-            process.arguments = ["serve", "--listen", "127.0.0.1:\(port)", "--domain", "127.0.0.1:\(port)"] + hub.flags
+            process.arguments = ["serve", "--listen", "127.0.0.1:\(port)", "--domain", "127.0.0.1:\(port)"] + hub.flags + extra
             process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("JUNCTION_") }
             let handle = FileHandle(forWritingAtPath: log)
             process.standardOutput = handle
@@ -42,6 +42,12 @@ struct ServeTests {
             let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)"), timeout: .seconds(2))
             let body = try await response.body.collect(upTo: 1 << 20)
             return (response.status.code, String(buffer: body))
+        }
+
+        /// Sends SIGKILL: the process dies at once, whatever it was doing.
+        func kill() async {
+            Foundation.kill(process.processIdentifier, SIGKILL)
+            while process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
         }
 
         /// Sends SIGTERM and waits for the exit status.

@@ -41,6 +41,20 @@ struct HubConfigurationTests {
         #expect(fromFlags.allowPrivateNetwork)  // from the file named by JUNCTION_CONFIG
     }
 
+    @Test("flags and environment variables give booleans and numbers as text")
+    func textValues() async throws {
+        let fromFlags = try await HubConfiguration.load(
+            flags: ["federation.allowPrivateNetwork": "true", "queue.workers": "3", "queue.lease": "7"], configFile: nil, environment: [:])
+        #expect(fromFlags.allowPrivateNetwork && fromFlags.queueWorkers == 3 && fromFlags.queueLease == 7)
+        let fromEnvironment = try await HubConfiguration.load(flags: [:], configFile: nil, environment: [
+            "JUNCTION_FEDERATION_ALLOW_PRIVATE_NETWORK": "yes", "JUNCTION_QUEUE_WORKERS": "5", "JUNCTION_ADMIN_TOKEN": "0123456789abcdef",
+        ])
+        #expect(fromEnvironment.allowPrivateNetwork && fromEnvironment.queueWorkers == 5)
+        #expect(fromEnvironment.adminToken == "0123456789abcdef")
+        let defaults = try await HubConfiguration.load(flags: [:], configFile: nil, environment: [:])
+        #expect(defaults.queueWorkers == 16 && defaults.queueLease == 120 && defaults.adminToken == nil)
+    }
+
     @Test("the domain follows the listen port unless given")
     func domainFollowsListen() async throws {
         let configuration = try await HubConfiguration.load(flags: ["http.listen": "127.0.0.1:8081"], configFile: nil, environment: [:])
@@ -49,7 +63,8 @@ struct HubConfigurationTests {
 
     @Test(arguments: [
         ["http.listen": "nonsense"], ["http.listen": "127.0.0.1:99999"], ["hub.domain": "bad domain"],
-        ["database.url": "mysql://x"], ["log.level": "loud"],
+        ["database.url": "mysql://x"], ["log.level": "loud"], ["federation.allowPrivateNetwork": "perhaps"],
+        ["queue.workers": "0"], ["queue.workers": "many"], ["queue.lease": "-1"], ["admin.token": "short"],
     ])
     func invalidValues(_ flags: [String: String]) async {
         await #expect(throws: JunctionError.self) {

@@ -18,6 +18,8 @@ import SystemPackage
 /// - `federation.allowPrivateNetwork` (`JUNCTION_FEDERATION_ALLOW_PRIVATE_NETWORK`): let outbound
 ///   requests reach loopback and private addresses, default `false`.
 /// - `queue.workers` (`JUNCTION_QUEUE_WORKERS`): deliveries in flight at once, default 16.
+/// - `queue.lease` (`JUNCTION_QUEUE_LEASE`): seconds a worker holds an entry before another
+///   process may take it over after a crash, default 120; keep it above the 30 s delivery timeout.
 /// - `admin.token` (`JUNCTION_ADMIN_TOKEN`): the bearer token of the admin API under `/admin`;
 ///   the API is off when unset.
 /// - `log.level` (`JUNCTION_LOG_LEVEL`): `trace` … `critical`, default `info`.
@@ -29,6 +31,8 @@ public struct HubConfiguration: Sendable {
     public var domain: HubDomain
     public var allowPrivateNetwork: Bool
     public var queueWorkers: Int
+    /// Seconds a claimed entry stays leased.
+    public var queueLease: Int
     /// The admin API's bearer token; nil turns the API off.
     public var adminToken: String?
     public var logLevel: Logger.Level
@@ -48,12 +52,17 @@ public struct HubConfiguration: Sendable {
         } catch {
             throw JunctionError(.configuration, "hub.domain: \(error.message)")
         }
-        allowPrivateNetwork = reader.bool(forKey: "federation.allowPrivateNetwork", default: false)
+        allowPrivateNetwork = try Self.bool(reader, "federation.allowPrivateNetwork")
         let workers = reader.string(forKey: "queue.workers", default: "16")
         guard let queueWorkers = Int(workers), (1...1024).contains(queueWorkers) else {
             throw JunctionError(.configuration, "queue.workers must be a number from 1 to 1024, not '\(workers)'")
         }
         self.queueWorkers = queueWorkers
+        let lease = reader.string(forKey: "queue.lease", default: "120")
+        guard let queueLease = Int(lease), (1...86400).contains(queueLease) else {
+            throw JunctionError(.configuration, "queue.lease must be a number of seconds from 1 to 86400, not '\(lease)'")
+        }
+        self.queueLease = queueLease
         adminToken = reader.string(forKey: "admin.token", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
         if let adminToken, adminToken.utf8.count < 16 {
             throw JunctionError(.configuration, "admin.token must be at least 16 characters long")
@@ -64,6 +73,17 @@ public struct HubConfiguration: Sendable {
         }
         logLevel = parsed
         self.configFile = configFile
+    }
+
+    /// A boolean given as a JSON boolean or as text (`true`/`false`, `1`/`0`, `yes`/`no`), as
+    /// flags and environment variables give it.
+    static func bool(_ reader: ConfigReader, _ key: String) throws -> Bool {
+        if let value = reader.bool(forKey: ConfigKey(key)) { return value }
+        switch reader.string(forKey: ConfigKey(key))?.lowercased() {
+        case nil, "false", "0", "no": return false
+        case "true", "1", "yes": return true
+        case let other?: throw JunctionError(.configuration, "\(key) must be true or false, not '\(other)'")
+        }
     }
 
     /// Builds the provider stack (flags, environment, file) and reads the configuration.

@@ -1,4 +1,5 @@
 public import AsyncHTTPClient
+import Foundation
 public import JunctionCore
 public import Logging
 import NIOCore
@@ -45,6 +46,7 @@ public struct HubRuntime: Sendable {
         for driver in drivers { driver.register(in: registration) }
         var runnerConfiguration = QueueRunner.Configuration()
         runnerConfiguration.workers = configuration.queueWorkers
+        runnerConfiguration.policy.lease = TimeInterval(configuration.queueLease)
         let runner = QueueRunner(store: store, hooks: hooks, drivers: { registration.queueDrivers },
                                  configuration: runnerConfiguration, wake: wake, logger: logger)
         let runtime = HubRuntime(configuration: configuration, store: store, hooks: hooks, registration: registration,
