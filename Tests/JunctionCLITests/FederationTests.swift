@@ -1,0 +1,129 @@
+import AsyncHTTPClient
+import Foundation
+import JunctionCore
+import JunctionStore
+import JunctionTesting
+import Logging
+import NIOCore
+import NIOHTTP1
+import Testing
+
+/// Two real hubs on loopback speaking the `junction` network: signed deliveries, replies to the
+/// thread owner, deletes, and a forged delivery refused.
+@Suite("Hub to hub", .serialized, .timeLimit(.minutes(3)))
+struct FederationTests {
+    /// A hub with its own port, configuration file and one channel.
+    struct Peer {
+        let hub: TestHub
+        let port: Int
+        let config: String
+        let handle: String
+        var domain: String { "127.0.0.1:\(port)" }
+
+        static func make(_ backend: TestBackend, handle: String) async throws -> Peer {
+            let hub = try await TestHub.make(backend)
+            let port = try freeLoopbackPort()
+            let config = "\(hub.dataDirectory)/hub.json"
+            try Data("""
+                {"hub": {"domain": "127.0.0.1:\(port)"}, "http": {"listen": "127.0.0.1:\(port)"}, "federation": {"allowPrivateNetwork": true}}
+                """.utf8).write(to: URL(fileURLWithPath: config))
+            let peer = Peer(hub: hub, port: port, config: config, handle: handle)
+            #expect(try peer.run(["account", "create", "\(handle)@example.com", "--password-stdin"], stdin: "correct horse\n").status == 0)
+            #expect(try peer.run(["channel", "create", handle, "--account", "\(handle)@example.com"]).status == 0)
+            return peer
+        }
+
+        func run(_ arguments: [String], stdin: String? = nil) throws -> CommandResult {
+            try hub.run(arguments + ["--config", config], stdin: stdin)
+        }
+
+        func withStore<T: Sendable>(_ body: (any Store) async throws -> T) async throws -> T {
+            var logger = Logger(label: "test")
+            logger.logLevel = .warning
+            return try await HubDatabase.withStore(try DatabaseURL(hub.database), logger: logger, body)
+        }
+
+        /// What this hub publishes about its channel: identity, site key.
+        func identity() async throws -> (xchan: XChan, siteKey: String) {
+            try await withStore { store in
+                let channel = try await store.channel(handle: handle)
+                let xchan = try #require(try await store.read { try await $0.xchan(hash: channel.xchanHash) })
+                return (xchan, try await store.ensureSiteKey().publicKey.base64)
+            }
+        }
+
+        /// Records `other`'s channel as a contact, as discovery would.
+        func connect(to other: (xchan: XChan, siteKey: String), host: String) async throws {
+            try await withStore { store in
+                let channel = try await store.channel(handle: handle)
+                try await store.write { session in
+                    try await session.upsertXChan(other.xchan)
+                    try await session.upsertHubLoc(HubLoc(xchanHash: other.xchan.hash, network: XChan.localNetwork, host: host,
+                                                          endpoint: "http://\(host)/inbox", siteKey: other.siteKey))
+                    _ = try await session.insertABook(ABook(channelID: channel.id, xchanHash: other.xchan.hash,
+                                                            myPermissions: ConnectionRole.contact.permissions, role: .contact))
+                }
+            }
+        }
+
+        func stream() throws -> [[String: Any]] {
+            let result = try run(["stream", handle, "--json"])
+            return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]] ?? []
+        }
+    }
+
+    @Test("a post, a reply and a delete travel between two hubs, signed; a forged delivery is refused",
+          arguments: TestBackend.available)
+    func twoHubs(_ backend: TestBackend) async throws {
+        let alice = try await Peer.make(backend, handle: "alice")
+        let bob = try await Peer.make(backend, handle: "bob")
+        let aliceIdentity = try await alice.identity()
+        let bobIdentity = try await bob.identity()
+        try await alice.connect(to: bobIdentity, host: bob.domain)
+        try await bob.connect(to: aliceIdentity, host: alice.domain)
+
+        let hubA = try ServeTests.RunningHub(alice.hub, port: alice.port, extra: ["--config", alice.config])
+        let hubB = try ServeTests.RunningHub(bob.hub, port: bob.port, extra: ["--config", bob.config])
+        _ = try await hubA.waitUntilHealthy(started: .now)
+        _ = try await hubB.waitUntilHealthy(started: .now)
+
+        let posted = try alice.run(["post", "alice", "hello bob", "--title", "Greeting", "--json"])
+        #expect(posted.status == 0, "\(posted.stderr)")
+        let post = try JSONSerialization.jsonObject(with: Data(posted.stdout.utf8)) as? [String: Any]
+        let mid = try #require(post?["mid"] as? String)
+
+        try await CrashTests.waitUntil(timeout: .seconds(20)) { try bob.stream().contains { $0["mid"] as? String == mid } }
+        let received = try #require(try bob.stream().first { $0["mid"] as? String == mid })
+        #expect(received["network"] as? String == "junction")
+        #expect(received["author"] as? String == "alice@\(alice.domain)")
+        #expect(received["body"] as? String == "hello bob" && received["title"] as? String == "Greeting")
+        let deliveries = try alice.run(["deliveries", String(try #require(post?["id"] as? Int)), "--json"])
+        #expect(deliveries.stdout.contains("\"delivered\""))
+
+        let receivedID = try #require(received["id"] as? Int)
+        let replied = try bob.run(["post", "bob", "hi alice", "--reply-to", String(receivedID), "--json"])
+        #expect(replied.status == 0, "\(replied.stderr)")
+        let replyMid = try #require((try JSONSerialization.jsonObject(with: Data(replied.stdout.utf8)) as? [String: Any])?["mid"] as? String)
+        try await CrashTests.waitUntil(timeout: .seconds(20)) { try alice.stream().contains { $0["mid"] as? String == replyMid } }
+        let reply = try #require(try alice.stream().first { $0["mid"] as? String == replyMid })
+        #expect(reply["parentMid"] as? String == mid && reply["author"] as? String == "bob@\(bob.domain)")
+
+        #expect(try alice.run(["delete", String(try #require(post?["id"] as? Int))]).status == 0)
+        try await CrashTests.waitUntil(timeout: .seconds(20)) {
+            try bob.stream().contains { $0["mid"] as? String == mid && $0["deleted"] as? Bool == true }
+        }
+
+        // An unsigned delivery, and one signed by a key bob's hub does not know, are refused.
+        var request = HTTPClientRequest(url: "http://\(bob.domain)/inbox")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/activity+json")
+        request.body = .bytes(ByteBuffer(string: "{}"))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        #expect(response.status.code == 401)
+        let body = try await response.body.collect(upTo: 1 << 16)
+        #expect(String(buffer: body).contains("\"unauthorized\""))
+
+        #expect(await hubA.stop() == 0)
+        #expect(await hubB.stop() == 0)
+    }
+}
