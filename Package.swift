@@ -137,6 +137,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "QueueBenchmark",
+            dependencies: [
+                "JunctionCore", "JunctionStore", "JunctionServer", "JunctionTesting", "JunctionNative",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Benchmarks/Queue",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "JunctionCoreTests",
             dependencies: ["JunctionCore"],

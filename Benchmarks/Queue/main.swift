@@ -1,0 +1,198 @@
+// The durable queue against a bare HTTP loop: one item fanned out to 10,000 followers on 200
+// loopback hubs, then a sustained stream of items to the same audience, on SQLite and on
+// PostgreSQL. Each figure is printed beside a baseline measured in the same run: a bare
+// AsyncHTTPClient loop POSTing the same payloads to the same sinks with the same concurrency.
+//
+//   swift run -c release QueueBenchmark [--hubs 200] [--followers 10000] [--stream 25] [--workers 16] [--backends sqlite,postgres]
+//
+// PostgreSQL needs JUNCTION_TEST_POSTGRES_URL (scripts/bench starts a throwaway server).
+
+import AsyncHTTPClient
+import Foundation
+import JunctionCore
+import JunctionNative
+import JunctionServer
+import JunctionStore
+import JunctionTesting
+import Logging
+import NIOCore
+import NIOHTTP1
+
+struct Options {
+    var hubs = 200
+    var followers = 10_000
+    var stream = 25
+    var workers = 16
+    var backends: [TestBackend] = [.sqlite, .postgres]
+
+    init(_ arguments: [String]) throws {
+        var iterator = arguments.dropFirst().makeIterator()
+        while let flag = iterator.next() {
+            guard let value = iterator.next() else { throw TestSetupError("\(flag) needs a value") }
+            switch flag {
+            case "--hubs": hubs = Int(value) ?? hubs
+            case "--followers": followers = Int(value) ?? followers
+            case "--stream": stream = Int(value) ?? stream
+            case "--workers": workers = Int(value) ?? workers
+            case "--backends": backends = value.split(separator: ",").compactMap { TestBackend(rawValue: String($0)) }
+            default: throw TestSetupError("unknown option \(flag)")
+            }
+        }
+    }
+}
+
+/// One measured run.
+struct Measurement {
+    var deliveries: Int
+    var seconds: Double
+    var peakMB: Double
+    var rate: Double { Double(deliveries) / seconds }
+}
+
+/// Peak resident memory since the last reset, in MB (Linux `VmHWM`).
+enum PeakMemory {
+    static func reset() { try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8) }
+    static func megabytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return 0 }
+        return kilobytes / 1024
+    }
+}
+
+func waitForDeliveries(_ sinks: [LoopbackSink], total: Int) async throws {
+    while sinks.reduce(0, { $0 + $1.received.count }) < total {
+        try await Task.sleep(for: .milliseconds(5))
+    }
+}
+
+/// The bare baseline: POST each payload to its sink, `concurrency` at a time.
+func baseline(_ requests: [(url: String, body: Data, contentType: String)], sinks: [LoopbackSink], concurrency: Int) async throws -> Measurement {
+    let client = HTTPClient(configuration: .init(timeout: .init(connect: .seconds(10), read: .seconds(30))))
+    defer { _ = client.shutdown() }
+    let before = sinks.reduce(0) { $0 + $1.received.count }
+    PeakMemory.reset()
+    let start = ContinuousClock.now
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        var next = 0
+        func add() {
+            let request = requests[next]
+            next += 1
+            group.addTask {
+                var http = HTTPClientRequest(url: request.url)
+                http.method = .POST
+                http.headers.add(name: "Content-Type", value: request.contentType)
+                http.body = .bytes(ByteBuffer(bytes: request.body))
+                let response = try await client.execute(http, timeout: .seconds(30))
+                _ = try await response.body.collect(upTo: 64 * 1024)
+            }
+        }
+        while next < min(concurrency, requests.count) { add() }
+        while try await group.next() != nil { if next < requests.count { add() } }
+    }
+    try await waitForDeliveries(sinks, total: before + requests.count)
+    return Measurement(deliveries: requests.count, seconds: (ContinuousClock.now - start).seconds, peakMB: PeakMemory.megabytes())
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// Builds the audience: `followers` connections spread over the sinks' hubs.
+func seed(_ store: any Store, sinks: [LoopbackSink], followers: Int) async throws -> JunctionCore.Channel {
+    _ = try await store.createAccount(email: "bench@example.com", password: "benchmark-password")
+    let channel = try await store.createChannel(handle: "bench", accountEmail: "bench@example.com", role: .public,
+                                                domain: try HubDomain("bench.example"))
+    for chunk in stride(from: 0, to: followers, by: 1000) {
+        try await store.write { session in
+            for index in chunk..<min(chunk + 1000, followers) {
+                let sink = sinks[index % sinks.count]
+                let hash = "follower-\(index)"
+                try await session.upsertXChan(XChan(hash: hash, address: "f\(index)@\(sink.host)", name: hash, network: XChan.localNetwork))
+                try await session.upsertHubLoc(HubLoc(xchanHash: hash, network: XChan.localNetwork, host: sink.host, endpoint: "\(sink.url)/inbox"))
+                _ = try await session.insertABook(ABook(channelID: channel.id, xchanHash: hash,
+                                                        myPermissions: ConnectionRole.follower.permissions, role: .follower))
+            }
+        }
+    }
+    return channel
+}
+
+func run(_ backend: TestBackend, options: Options, sinks: [LoopbackSink], logger: Logger) async throws -> [(String, Measurement, Measurement)] {
+    try await withTestStore(backend) { store, url in
+        let channel = try await seed(store, sinks: sinks, followers: options.followers)
+        let configuration = try await HubConfiguration.load(
+            flags: ["database.url": url.rawText, "hub.domain": "bench.example", "federation.allowPrivateNetwork": "true",
+                    "queue.workers": String(options.workers)],
+            configFile: nil, environment: [:])
+        return try await HubRuntime.with(configuration: configuration, store: store, drivers: [NativeDriver()], logger: logger) { runtime in
+            let runner = Task { try await runtime.runner.run() }
+            defer { runner.cancel() }
+            var results: [(String, Measurement, Measurement)] = []
+
+            // One item to every follower.
+            var before = sinks.reduce(0) { $0 + $1.received.count }
+            PeakMemory.reset()
+            var start = ContinuousClock.now
+            _ = try await runtime.items.post(LocalPost(channelID: channel.id, body: "one item to \(options.followers) followers"))
+            try await waitForDeliveries(sinks, total: before + sinks.count)
+            let fanOut = Measurement(deliveries: sinks.count, seconds: (ContinuousClock.now - start).seconds, peakMB: PeakMemory.megabytes())
+            results.append(("fan-out: 1 item → \(options.followers) followers on \(sinks.count) hubs", fanOut,
+                            try await baseline(captured(sinks, last: sinks.count), sinks: sinks, concurrency: options.workers)))
+
+            // A sustained stream: items posted back to back while the queue sends.
+            before = sinks.reduce(0) { $0 + $1.received.count }
+            PeakMemory.reset()
+            start = ContinuousClock.now
+            for index in 0..<options.stream {
+                _ = try await runtime.items.post(LocalPost(channelID: channel.id, body: "stream item \(index)"))
+            }
+            let total = options.stream * sinks.count
+            try await waitForDeliveries(sinks, total: before + total)
+            let stream = Measurement(deliveries: total, seconds: (ContinuousClock.now - start).seconds, peakMB: PeakMemory.megabytes())
+            results.append(("stream: \(options.stream) items × \(sinks.count) hubs", stream,
+                            try await baseline(captured(sinks, last: options.stream), sinks: sinks, concurrency: options.workers)))
+            return results
+        }
+    }
+}
+
+/// The payloads each sink received for the last `count` items, as the baseline resends them.
+func captured(_ sinks: [LoopbackSink], last count: Int) -> [(url: String, body: Data, contentType: String)] {
+    sinks.flatMap { sink in
+        sink.received.suffix(count).map { (url: "\(sink.url)\($0.path)", body: $0.body, contentType: "application/activity+json") }
+    }
+}
+
+let options = try Options(CommandLine.arguments)
+var logger = Logger(label: "junction.bench")
+logger.logLevel = .error
+LoggingSystem.bootstrap { label in
+    var handler = StreamLogHandler.standardError(label: label)
+    handler.logLevel = .error
+    return handler
+}
+print("Queue benchmark: \(options.hubs) loopback hubs, \(options.followers) followers, \(options.stream)-item stream, \(options.workers) workers")
+print("Baseline: a bare AsyncHTTPClient loop POSTing the same payloads to the same sinks with the same concurrency.")
+print("")
+let header = ["backend", "scenario", "deliveries", "queue/s", "baseline/s", "ratio", "queue peak MB", "baseline peak MB"]
+var rows: [[String]] = []
+try await LoopbackSink.runMany(options.hubs) { sinks in
+    for backend in options.backends {
+        if backend == .postgres, ProcessInfo.processInfo.environment["JUNCTION_TEST_POSTGRES_URL"] == nil {
+            print("postgres: skipped (JUNCTION_TEST_POSTGRES_URL is not set; scripts/bench starts a server)")
+            continue
+        }
+        for (scenario, queue, bare) in try await run(backend, options: options, sinks: sinks, logger: logger) {
+            rows.append([backend.rawValue, scenario, "\(queue.deliveries)", String(format: "%.0f", queue.rate),
+                         String(format: "%.0f", bare.rate), String(format: "%.2f", queue.rate / bare.rate),
+                         String(format: "%.0f", queue.peakMB), String(format: "%.0f", bare.peakMB)])
+        }
+    }
+}
+var widths = header.map(\.count)
+for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
+for row in [header] + rows {
+    print(row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  "))
+}
