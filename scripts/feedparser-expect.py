@@ -16,8 +16,12 @@ expression. Expectations touching things Junction deliberately does not model ar
 unmappable (see UNMAPPED) and reported apart.
 
     scripts/feedparser-expect.py --command '.build/debug/junction feed parse' --batch \\
-        --corpus ../shared/corpus/feedparser --check docs/protocols/rss-corpus.json
-    scripts/feedparser-expect.py --reference          # the runner against feedparser itself
+        --show-failures 20 --check docs/protocols/rss-corpus.json
+    scripts/feedparser-expect.py --reference --batch --all   # the runner against feedparser itself
+    scripts/feedparser-expect.py --keys 40                   # which keys the expectations read
+
+The corpus defaults to ../shared/corpus/feedparser beside the repository. SkipUnless lines
+(codec availability upstream) are not evaluated.
 
 How the command is called (one file; hints only where the corpus file has them):
 
@@ -709,7 +713,7 @@ def main() -> int:
     started = time.monotonic()
     try:
         results = parse_all(command, mappable, args.batch, args.timeout, args.jobs)
-    except FileNotFoundError as error:
+    except OSError as error:
         sys.exit(f"cannot run the command: {error}")
     for case in mappable:
         evaluate(case, results.get(case.path, "not run"))
