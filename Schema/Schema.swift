@@ -3,6 +3,7 @@ public enum Schema {
     public static let migrations: [Migration] = [
         .coreRecords,
         .queue,
+        .queueLeases,
     ]
 
     /// The version a database has once every migration ran.

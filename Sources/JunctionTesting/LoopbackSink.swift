@@ -21,9 +21,11 @@ public final class LoopbackSink: Sendable {
     public struct Reply: Sendable {
         public var status: Int
         public var headers: [String: String]
-        public init(status: Int, headers: [String: String] = [:]) {
+        public var body: Data
+        public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
             self.status = status
             self.headers = headers
+            self.body = body
         }
     }
 
@@ -119,6 +121,6 @@ public final class LoopbackSink: Sendable {
         }
         var headers = HTTPFields()
         for (name, value) in reply.headers { if let field = HTTPField.Name(name) { headers[field] = value } }
-        return Response(status: .init(code: reply.status), headers: headers)
+        return Response(status: .init(code: reply.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
     }
 }

@@ -51,6 +51,8 @@ public final class QueueRunner: Service, Sendable {
                 if free > 0 {
                     do {
                         claimed = try await claim(limit: free)
+                    } catch is CancellationError {
+                        break
                     } catch {
                         logger.error("claiming queue entries failed", metadata: ["error": "\(error)"])
                     }
@@ -108,6 +110,9 @@ public final class QueueRunner: Service, Sendable {
                     try await session.holdEntries(destination: entry.destination, until: at, except: entry.id)
                 }
             }
+        } catch is CancellationError {
+            // Stopped mid-way (not a graceful shutdown): the lease runs out and the entry is tried again.
+            logger.debug("recording a delivery was cancelled", metadata: ["queue.entry": "\(entry.id)"])
         } catch {
             // The lease runs out and the entry is tried again: nothing is lost.
             logger.error("recording a delivery failed", metadata: ["queue.entry": "\(entry.id)", "error": "\(error)"])

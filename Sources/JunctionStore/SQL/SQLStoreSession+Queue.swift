@@ -18,26 +18,34 @@ extension SQLStoreSession: QueueRecords {
                 """).first()
             let id: Int64 = try row?.value("id") ?? 0
             ids.append(id)
-            for recipient in draft.recipients {
-                try await insertReport(DeliveryReport(itemID: itemID, recipient: recipient, destination: draft.destination,
-                                                      queueEntryID: id, status: .queued, reason: nil, attempts: 0,
-                                                      nextAttempt: now, updated: now), channelID: channelID)
-            }
+            try await insertReports(draft.recipients.map {
+                DeliveryReport(itemID: itemID, recipient: $0, destination: draft.destination, queueEntryID: id, status: .queued,
+                               reason: nil, attempts: 0, nextAttempt: now, updated: now)
+            }, channelID: channelID)
         }
         return ids
     }
 
     func recordReports(_ reports: [DeliveryReport]) async throws {
-        for report in reports { try await insertReport(report, channelID: nil) }
+        try await insertReports(reports, channelID: nil)
     }
 
-    private func insertReport(_ r: DeliveryReport, channelID: Int64?) async throws {
-        try await db.raw("""
-            INSERT INTO dreport (item_id, channel_id, recipient, destination, outq_id, status, reason, attempts, next_attempt, updated)
-            VALUES (\(bind: r.itemID), \(bind: channelID), \(bind: r.recipient), \(bind: r.destination), \(bind: r.queueEntryID),
-                    \(bind: r.status.rawValue), \(bind: r.reason), \(bind: r.attempts), \(bind: r.nextAttempt?.millisecondsSince1970),
-                    \(bind: r.updated.millisecondsSince1970))
-            """).run()
+    /// Inserts reports many rows per statement: a fan-out to thousands of recipients is a few
+    /// round trips, not thousands.
+    private func insertReports(_ reports: [DeliveryReport], channelID: Int64?) async throws {
+        for chunk in reports.chunked(maximum: 500) {
+            let rows = chunk.map { r in
+                SQLGroupExpression([
+                    SQLBind(r.itemID), SQLBind(channelID), SQLBind(r.recipient), SQLBind(r.destination), SQLBind(r.queueEntryID),
+                    SQLBind(r.status.rawValue), SQLBind(r.reason), SQLBind(r.attempts), SQLBind(r.nextAttempt?.millisecondsSince1970),
+                    SQLBind(r.updated.millisecondsSince1970),
+                ] as [any SQLExpression])
+            }
+            try await db.raw("""
+                INSERT INTO dreport (item_id, channel_id, recipient, destination, outq_id, status, reason, attempts, next_attempt, updated)
+                VALUES \(SQLList(rows))
+                """).run()
+        }
     }
 
     func claimDueEntries(now: Date, limit: Int, owner: String, leaseUntil: Date, concurrency: (Site?) -> Int) async throws -> [QueueEntry] {
@@ -45,7 +53,7 @@ extension SQLStoreSession: QueueRecords {
         let stamp = now.millisecondsSince1970
         var inFlight: [String: Int] = [:]
         for row in try await db.raw("""
-            SELECT destination, COUNT(*) AS n FROM outq WHERE state = 'pending' AND lease_until > \(bind: stamp) GROUP BY destination
+            SELECT destination, COUNT(*) AS n FROM outq WHERE lease_until > \(bind: stamp) AND state = 'pending' GROUP BY destination
             """).all() {
             inFlight[try row.value("destination")] = Int(try row.value("n", Int64.self))
         }
@@ -56,11 +64,17 @@ extension SQLStoreSession: QueueRecords {
             LIMIT \(bind: limit * 4)
             \(unsafeRaw: backend.skipLockedClause)
             """).all().map(Self.entry)
-        var sites: [String: Site?] = [:]
+        let hosts = Array(Set(candidates.map(\.destination)))
+        var sites: [String: Site] = [:]
+        if !hosts.isEmpty {
+            for row in try await db.raw("SELECT * FROM site WHERE host IN (\(SQLList(hosts.map { SQLBind($0) })))").all() {
+                let site = try Self.site(row)
+                sites[site.host] = site
+            }
+        }
         var claimed: [QueueEntry] = []
         for candidate in candidates where claimed.count < limit {
-            if sites[candidate.destination] == nil { sites[candidate.destination] = .some(try await site(host: candidate.destination)) }
-            let allowed = concurrency(sites[candidate.destination] ?? nil)
+            let allowed = concurrency(sites[candidate.destination])
             guard inFlight[candidate.destination, default: 0] < allowed else { continue }
             inFlight[candidate.destination, default: 0] += 1
             var entry = candidate
