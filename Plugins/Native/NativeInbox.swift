@@ -14,6 +14,8 @@ import Logging
 struct NativeInbox: Sendable {
     /// The largest delivery accepted.
     static let maximumBody = 1024 * 1024
+    /// The most recipients one delivery may address (each is a store transaction).
+    static let maximumRecipients = 1000
 
     let store: any Store
     let items: ItemPipeline
@@ -51,6 +53,10 @@ struct NativeInbox: Sendable {
         } catch {
             throw JunctionError.invalidInput("the delivery is not a valid activity: \(error.localizedDescription)")
         }
+        let recipients = Set(activity.to)
+        guard recipients.count <= Self.maximumRecipients else {
+            throw JunctionError.invalidInput("a delivery may address at most \(Self.maximumRecipients) channels")
+        }
         let servesAuthor = try await store.read { session in
             try await session.hublocs(xchanHash: activity.actor).contains {
                 $0.host == senderHost && $0.network == XChan.localNetwork && !$0.isDeleted
@@ -60,15 +66,15 @@ struct NativeInbox: Sendable {
             throw JunctionError(.forbidden, "\(senderHost) does not serve the author \(activity.actor)")
         }
         var results: [Result] = []
-        for recipient in Set(activity.to).sorted() {
+        for recipient in recipients.sorted() {
             guard let channel = try await store.read({ try await $0.channel(xchanHash: recipient) }) else {
                 results.append(Result(channel: recipient, outcome: "refused", reason: "no such channel here"))
                 continue
             }
             let item = activity.item(for: channel)
-            let reception = item.verb == .create || item.verb == .like || item.verb == .dislike || item.verb == .announce
-                ? try await items.receive(item, network: XChan.localNetwork)
-                : try await items.receiveChange(item, network: XChan.localNetwork)
+            let reception = item.verb == .update || item.verb == .delete
+                ? try await items.receiveChange(item, network: XChan.localNetwork)
+                : try await items.receive(item, network: XChan.localNetwork)
             switch reception {
             case .stored: results.append(Result(channel: channel.handle.rawValue, outcome: "stored"))
             case .duplicate: results.append(Result(channel: channel.handle.rawValue, outcome: "duplicate"))

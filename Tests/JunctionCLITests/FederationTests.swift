@@ -123,6 +123,30 @@ struct FederationTests {
         let body = try await response.body.collect(upTo: 1 << 16)
         #expect(String(buffer: body).contains("\"unauthorized\""))
 
+        // A delivery signed by alice's hub that addresses too many channels is refused whole.
+        let siteKey = try #require(try await alice.withStore { try await $0.siteSigningKey() })
+        let flood = try JSONSerialization.data(withJSONObject: [
+            "type": "Create", "actor": aliceIdentity.xchan.hash, "to": (0...1000).map { "channel-\($0)" },
+            "object": ["id": "http://\(alice.domain)/item/flood", "type": "Note", "context": "http://\(alice.domain)/item/flood",
+                       "owner": aliceIdentity.xchan.hash, "content": "x", "mediaType": "text/plain",
+                       "published": "2026-11-21T12:00:00Z", "updated": "2026-11-21T12:00:00Z", "attachment": [], "tag": [],
+                       "isPrivate": false] as [String: Any],
+        ])
+        let inbox = URL(string: "http://\(bob.domain)/inbox")!
+        var headers: [(name: String, value: String)] = [("Content-Type", "application/activity+json"),
+                                                        ("Content-Digest", HTTPMessageSignature.contentDigest(flood))]
+        let (input, signature) = try HTTPMessageSignature.sign(try HTTPMessageSignature.Message(method: "POST", url: inbox, headers: headers),
+                                                               keyID: "http://\(alice.domain)", key: siteKey)
+        headers += [("Signature-Input", input), ("Signature", signature)]
+        var signed = HTTPClientRequest(url: inbox.absoluteString)
+        signed.method = .POST
+        for (name, value) in headers { signed.headers.add(name: name, value: value) }
+        signed.body = .bytes(ByteBuffer(bytes: flood))
+        let refused = try await HTTPClient.shared.execute(signed, timeout: .seconds(5))
+        #expect(refused.status.code == 400)
+        let refusal = try await refused.body.collect(upTo: 1 << 16)
+        #expect(String(buffer: refusal).contains("at most 1000"))
+
         #expect(await hubA.stop() == 0)
         #expect(await hubB.stop() == 0)
     }

@@ -234,36 +234,42 @@ struct DeliveryTests {
         }
     }
 
-    @Test("HTTP answers map to outcomes: 503 with Retry-After retries, 404 and 410 refuse")
+    @Test("HTTP answers map to outcomes: 503 with Retry-After retries, 404, 410 and redirects refuse")
     func httpOutcomes() async throws {
+        let client = HTTPClient(configuration: HTTPFetcher.clientConfiguration)
         try await LoopbackSink.run { sink in
-            let post = PostQueueDriver(client: HTTPClient.shared, siteKey: SigningKey(), keyID: "k", allowPrivateNetwork: true)
+            let post = PostQueueDriver(client: client, siteKey: SigningKey(), keyID: "k", allowPrivateNetwork: true)
             let entry = QueueEntry(id: 1, driver: "post", network: "fake", destination: sink.host, endpoint: "\(sink.url)/inbox",
                                    payload: Data("{}".utf8), contentType: "application/json", channelID: nil, itemID: nil,
                                    recipients: [], priority: 0, state: .pending, attempts: 1, created: Date(), nextAttempt: Date(), lastError: nil)
-            sink.script([.init(status: 503, headers: ["Retry-After": "120"]), .init(status: 404), .init(status: 410), .init(status: 429), .init(status: 200)])
+            sink.script([.init(status: 503, headers: ["Retry-After": "120"]), .init(status: 404), .init(status: 410), .init(status: 429),
+                         .init(status: 302, headers: ["Location": "http://10.0.0.1/inbox"]), .init(status: 200)])
             #expect(await post.deliver(entry) == .retry("HTTP 503", after: 120))
             #expect(await post.deliver(entry) == .refused("HTTP 404"))
             #expect(await post.deliver(entry) == .refused("HTTP 410"))
             #expect(await post.deliver(entry) == .retry("HTTP 429", after: nil))
+            #expect(await post.deliver(entry) == .refused("HTTP 302"), "a redirect is not followed past the outbound guard")
             #expect(await post.deliver(entry) == .delivered)
-            let guarded = PostQueueDriver(client: HTTPClient.shared, siteKey: SigningKey(), keyID: "k", allowPrivateNetwork: false)
-            guard case .refused(let reason) = await guarded.deliver(entry) else {
-                Issue.record("a loopback endpoint must be refused without --allow-private-network")
-                return
+            let guarded = PostQueueDriver(client: client, siteKey: SigningKey(), keyID: "k", allowPrivateNetwork: false)
+            for endpoint in [entry.endpoint, "http://localhost:\(sink.port)/inbox"] {
+                var named = entry
+                named.endpoint = endpoint
+                guard case .refused(let reason) = await guarded.deliver(named) else {
+                    Issue.record("\(endpoint) must be refused without --allow-private-network")
+                    continue
+                }
+                #expect(reason.contains("private"))
             }
-            #expect(reason.contains("private"))
-            #expect(sink.received.count == 5)
+            #expect(sink.received.count == 6)
         }
         let closed = PostQueueDriver(client: HTTPClient.shared, siteKey: SigningKey(), keyID: "k", allowPrivateNetwork: true, timeout: .seconds(2))
         let port = try freeLoopbackPort()
         let entry = QueueEntry(id: 1, driver: "post", network: "fake", destination: "127.0.0.1:\(port)", endpoint: "http://127.0.0.1:\(port)/inbox",
                                payload: Data(), contentType: "application/json", channelID: nil, itemID: nil, recipients: [], priority: 0,
                                state: .pending, attempts: 1, created: Date(), nextAttempt: Date(), lastError: nil)
-        guard case .retry = await closed.deliver(entry) else {
-            Issue.record("a refused connection must be retried")
-            return
-        }
+        let outcome = await closed.deliver(entry)
+        if case .retry = outcome {} else { Issue.record("a refused connection must be retried, not \(outcome)") }
+        try await client.shutdown()
     }
 
     @Test("while a destination fails one probe goes and the rest wait; its success releases them", arguments: TestBackend.available)

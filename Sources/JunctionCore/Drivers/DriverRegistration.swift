@@ -12,6 +12,8 @@ public final class DriverRegistration: Sendable {
     public let items: ItemPipeline
     /// Live events for local listeners.
     public let live: LiveEvents
+    /// Outbound GETs with the hub's limits and private-network guard.
+    public let fetcher: any Fetcher
     /// The hub's public domain.
     public let domain: HubDomain
     public let logger: Logger
@@ -23,11 +25,13 @@ public final class DriverRegistration: Sendable {
         var services: [any Service] = []
     }
 
-    public init(hooks: HookRegistry, store: any Store, items: ItemPipeline, live: LiveEvents, domain: HubDomain, logger: Logger) {
+    public init(hooks: HookRegistry, store: any Store, items: ItemPipeline, live: LiveEvents, fetcher: any Fetcher, domain: HubDomain,
+                logger: Logger) {
         self.hooks = hooks
         self.store = store
         self.items = items
         self.live = live
+        self.fetcher = fetcher
         self.domain = domain
         self.logger = logger
     }

@@ -50,7 +50,7 @@ public struct Notifier: Sendable {
         guard let channel = try await session.channel(id: channelID) else {
             throw JunctionError.notFound("no channel \(channelID)")
         }
-        let item = try await itemID.asyncMap { try await session.item(id: $0) } ?? nil
+        let item = if let itemID { try await session.item(id: itemID) } else { Item?.none }
         let candidates = try await Self.audience(of: item, channel: channel, session: session)
         var state = NotifierState(event: event, channel: channel, item: item, recipients: candidates,
                                   privateEnvelope: item?.isPrivate == true ? item?.acl.allowXChans ?? [] : [])
@@ -72,8 +72,8 @@ public struct Notifier: Sendable {
             DeliveryReport(itemID: itemID, recipient: $0.recipient, destination: "", queueEntryID: nil, status: .refused,
                            reason: $0.reason, attempts: 0, nextAttempt: nil, updated: now)
         }
-        var sites: [String: Site] = [:]
-        for key in byHub.keys { sites[key.host] = try await session.site(host: key.host) }
+        let sites = Dictionary(try await session.sites(hosts: Array(Set(byHub.keys.map(\.host)))).map { ($0.host, $0) },
+                               uniquingKeysWith: { first, _ in first })
         for (key, recipients) in byHub.sorted(by: { $0.key.host < $1.key.host }) {
             if let site = sites[key.host], site.isBlocked || site.isDead {
                 let reason = site.isBlocked ? "site \(key.host) is blocked" : "site \(key.host) is dead"
@@ -170,12 +170,5 @@ public struct Notifier: Sendable {
     private struct HubKey: Hashable {
         let network: String
         let host: String
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }

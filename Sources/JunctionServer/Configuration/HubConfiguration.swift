@@ -53,16 +53,8 @@ public struct HubConfiguration: Sendable {
             throw JunctionError(.configuration, "hub.domain: \(error.message)")
         }
         allowPrivateNetwork = try Self.bool(reader, "federation.allowPrivateNetwork")
-        let workers = reader.string(forKey: "queue.workers", default: "16")
-        guard let queueWorkers = Int(workers), (1...1024).contains(queueWorkers) else {
-            throw JunctionError(.configuration, "queue.workers must be a number from 1 to 1024, not '\(workers)'")
-        }
-        self.queueWorkers = queueWorkers
-        let lease = reader.string(forKey: "queue.lease", default: "120")
-        guard let queueLease = Int(lease), (1...86400).contains(queueLease) else {
-            throw JunctionError(.configuration, "queue.lease must be a number of seconds from 1 to 86400, not '\(lease)'")
-        }
-        self.queueLease = queueLease
+        queueWorkers = try Self.int(reader, "queue.workers", default: 16, in: 1...1024)
+        queueLease = try Self.int(reader, "queue.lease", default: 120, in: 1...86400)
         adminToken = reader.string(forKey: "admin.token", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
         if let adminToken, adminToken.utf8.count < 16 {
             throw JunctionError(.configuration, "admin.token must be at least 16 characters long")
@@ -73,6 +65,15 @@ public struct HubConfiguration: Sendable {
         }
         logLevel = parsed
         self.configFile = configFile
+    }
+
+    /// A whole number in `range`, given as a JSON number or as text.
+    static func int(_ reader: ConfigReader, _ key: String, default value: Int, in range: ClosedRange<Int>) throws -> Int {
+        let text = reader.int(forKey: ConfigKey(key)).map(String.init) ?? reader.string(forKey: ConfigKey(key)) ?? String(value)
+        guard let number = Int(text), range.contains(number) else {
+            throw JunctionError(.configuration, "\(key) must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
+        }
+        return number
     }
 
     /// A boolean given as a JSON boolean or as text (`true`/`false`, `1`/`0`, `yes`/`no`), as

@@ -8,22 +8,23 @@ import NIOPosix
 
 /// The hub's ``Fetcher`` over AsyncHTTPClient.
 ///
-/// Redirects are followed here, not by the client, so that every hop is checked: the host is
-/// resolved first and refused when any of its addresses is loopback, private, link-local or
-/// carrier-grade NAT (unless private networks are allowed). Bodies are cut at the request's
+/// Redirects are followed here, not by the client, so that every hop passes the
+/// ``OutboundGuard``. Bodies are cut at the request's
 /// `maximumBytes`.
 public struct HTTPFetcher: Fetcher {
     let client: HTTPClient
-    let allowPrivateNetwork: Bool
+    let outboundGuard: OutboundGuard
 
     /// - Parameter client: a client that does not follow redirects itself
     ///   (``HTTPFetcher/clientConfiguration``).
     public init(client: HTTPClient, allowPrivateNetwork: Bool) {
         self.client = client
-        self.allowPrivateNetwork = allowPrivateNetwork
+        outboundGuard = OutboundGuard(allowPrivateNetwork: allowPrivateNetwork)
     }
 
-    /// The configuration of the client a fetcher needs: no automatic redirects.
+    /// The configuration of the hub's outbound client, for fetches and deliveries alike:
+    /// bounded connect and read times, and no automatic redirects, so that every hop passes the
+    /// outbound guard.
     public static var clientConfiguration: HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(30))
@@ -37,7 +38,7 @@ public struct HTTPFetcher: Fetcher {
         var url = request.url
         var permanent: [URL] = []
         for _ in 0...request.maximumRedirects {
-            try await guardDestination(url)
+            try await outboundGuard.check(url)
             var http = HTTPClientRequest(url: url.absoluteString)
             http.headers.add(name: "Accept", value: request.accept)
             http.headers.add(name: "User-Agent", value: "Junction")
@@ -69,46 +70,6 @@ public struct HTTPFetcher: Fetcher {
                                  body: Data(buffer: body), url: url, permanentRedirects: permanent)
         }
         throw FetchError(.tooManyRedirects, "\(request.url.absoluteString) redirects more than \(request.maximumRedirects) times")
-    }
-
-    /// Refuses URLs that are not http(s), and hosts that resolve to private addresses.
-    private func guardDestination(_ url: URL) async throws(FetchError) {
-        guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty else {
-            throw FetchError(.invalidURL, "\(url.absoluteString) is not an http(s) URL")
-        }
-        guard !allowPrivateNetwork else { return }
-        let addresses = await Self.resolve(host)
-        if addresses.isEmpty { throw FetchError(.unknownHost, "\(host) does not resolve") }
-        if let address = addresses.first(where: { NetworkAddress.isPrivateOrLoopback(host: $0) }) {
-            throw FetchError(.privateAddress, "\(host) is a private or loopback address (\(address)) and private networks are not allowed")
-        }
-    }
-
-    /// The IP addresses `host` resolves to (the literal itself for an IP literal).
-    static func resolve(_ host: String) async -> [String] {
-        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        return await withCheckedContinuation { continuation in
-            NIOThreadPool.singleton.submit { _ in
-                var hints = addrinfo()
-                hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-                var list: UnsafeMutablePointer<addrinfo>?
-                guard getaddrinfo(bare, nil, &hints, &list) == 0, let first = list else {
-                    continuation.resume(returning: [])
-                    return
-                }
-                defer { freeaddrinfo(first) }
-                var addresses: [String] = []
-                var cursor: UnsafeMutablePointer<addrinfo>? = first
-                while let entry = cursor {
-                    var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-                    if getnameinfo(entry.pointee.ai_addr, entry.pointee.ai_addrlen, &buffer, socklen_t(buffer.count), nil, 0, NI_NUMERICHOST) == 0 {
-                        addresses.append(String(decoding: buffer.prefix { $0 != 0 }.map(UInt8.init(bitPattern:)), as: UTF8.self))
-                    }
-                    cursor = entry.pointee.ai_next
-                }
-                continuation.resume(returning: addresses)
-            }
-        }
     }
 
     private static func describe(_ error: any Error, url: URL) -> FetchError {

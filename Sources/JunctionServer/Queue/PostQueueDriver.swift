@@ -16,7 +16,7 @@ public struct PostQueueDriver: QueueDriver {
     let client: HTTPClient
     let siteKey: SigningKey
     let keyID: String
-    let allowPrivateNetwork: Bool
+    let outboundGuard: OutboundGuard
     let timeout: TimeAmount
 
     /// - Parameters:
@@ -25,17 +25,18 @@ public struct PostQueueDriver: QueueDriver {
         self.client = client
         self.siteKey = siteKey
         self.keyID = keyID
-        self.allowPrivateNetwork = allowPrivateNetwork
+        outboundGuard = OutboundGuard(allowPrivateNetwork: allowPrivateNetwork)
         self.timeout = timeout
     }
 
     public func deliver(_ entry: QueueEntry) async -> DeliveryOutcome {
-        guard let url = URL(string: entry.endpoint), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
-              let host = url.host
-        else { return .refused("endpoint \(entry.endpoint) is not an http(s) URL") }
-        if !allowPrivateNetwork, NetworkAddress.isPrivateOrLoopback(host: host) {
-            return .refused("endpoint \(host) is a private or loopback address and private networks are not allowed")
+        guard let url = URL(string: entry.endpoint) else { return .refused("endpoint \(entry.endpoint) is not a URL") }
+        do {
+            try await outboundGuard.check(url)
+        } catch {
+            return .refused("endpoint \(entry.endpoint): \(error.message)")
         }
+        let host = url.host ?? entry.endpoint
         do {
             var request = HTTPClientRequest(url: entry.endpoint)
             request.method = .POST

@@ -14,10 +14,10 @@ public struct HealthRoutes: Sendable {
         router.get("/healthz") { _, context in
             do {
                 let version = try await HubDatabase.schemaVersion(of: store)
-                return Self.json(.ok, Report(status: "ok", backend: store.backendName, schemaVersion: version))
+                return try JSONBody(Report(status: "ok", backend: store.backendName, schemaVersion: version))
             } catch {
                 context.logger.warning("health check failed", metadata: ["error": "\(error)"])
-                return Self.json(.serviceUnavailable, Report(status: "unavailable", backend: store.backendName, schemaVersion: nil))
+                return try JSONBody(Report(status: "unavailable", backend: store.backendName, schemaVersion: nil), status: .serviceUnavailable)
             }
         }
     }
@@ -26,11 +26,5 @@ public struct HealthRoutes: Sendable {
         let status: String
         let backend: String
         let schemaVersion: Int?
-    }
-
-    static func json(_ status: HTTPResponse.Status, _ value: some Encodable) -> Response {
-        let data = (try? JSONEncoder().encode(value)) ?? Data()
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

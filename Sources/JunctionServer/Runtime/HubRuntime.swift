@@ -2,7 +2,6 @@ public import AsyncHTTPClient
 import Foundation
 public import JunctionCore
 public import Logging
-import NIOCore
 
 /// A hub's working parts for one store, wired together: hooks, drivers, the notifier, the item
 /// pipeline, live events, the queue runner and the federation HTTP client.
@@ -30,14 +29,15 @@ public struct HubRuntime: Sendable {
         _ body: (HubRuntime) async throws -> T
     ) async throws -> T {
         let siteKey = try await store.ensureSiteKey()
-        let client = HTTPClient(configuration: federationClientConfiguration())
+        let client = HTTPClient(configuration: HTTPFetcher.clientConfiguration)
         let hooks = HookRegistry(logger: logger)
         let live = LiveEvents()
         let wake = WakeSignal()
         let notifier = Notifier(store: store, hooks: hooks, drivers: drivers, logger: logger, onEnqueue: { wake.signal() })
         let items = ItemPipeline(store: store, hooks: hooks, notifier: notifier, live: live, drivers: drivers,
                                  domain: configuration.domain, logger: logger)
-        let registration = DriverRegistration(hooks: hooks, store: store, items: items, live: live,
+        let fetcher = HTTPFetcher(client: client, allowPrivateNetwork: configuration.allowPrivateNetwork)
+        let registration = DriverRegistration(hooks: hooks, store: store, items: items, live: live, fetcher: fetcher,
                                               domain: configuration.domain, logger: logger)
         registration.addQueueDriver(QueueEntry.postDriver, PostQueueDriver(
             client: client, siteKey: siteKey, keyID: configuration.domain.baseURL,
@@ -60,13 +60,5 @@ public struct HubRuntime: Sendable {
             try? await client.shutdown()
             throw error
         }
-    }
-
-    /// The hub's own HTTP client for federation traffic: bounded connect time and redirects.
-    static func federationClientConfiguration() -> HTTPClient.Configuration {
-        var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .seconds(10), read: .seconds(30))
-        configuration.redirectConfiguration = .follow(max: 3, allowCycles: false)
-        return configuration
     }
 }

@@ -94,6 +94,14 @@ extension SQLStoreSession: SiteRecords {
         try await db.raw("SELECT * FROM site WHERE host = \(bind: host)").first().map(Self.site)
     }
 
+    func sites(hosts: [String]) async throws -> [Site] {
+        var found: [Site] = []
+        for chunk in hosts.chunked(maximum: Self.bindsPerQuery) {
+            found += try await db.raw("SELECT * FROM site WHERE host IN (\(SQLList(chunk.map { SQLBind($0) })))").all().map(Self.site)
+        }
+        return found
+    }
+
     func upsertSite(_ s: Site) async throws {
         try await db.raw("""
             INSERT INTO site (host, network, last_success, last_failure, first_failure, failure_streak, dead, blocked, updated)
@@ -111,7 +119,7 @@ extension SQLStoreSession: SiteRecords {
         try await db.raw("SELECT * FROM site ORDER BY host").all().map(Self.site)
     }
 
-    static func site(_ row: any SQLRow) throws -> Site {
+    private static func site(_ row: any SQLRow) throws -> Site {
         Site(
             host: try row.value("host"), network: try row.optional("network"), lastSuccess: try row.optionalDate("last_success"),
             lastFailure: try row.optionalDate("last_failure"), firstFailure: try row.optionalDate("first_failure"), failureStreak: Int(try row.value("failure_streak", Int64.self)),

@@ -57,37 +57,31 @@ extension SQLStoreSession: QueueRecords {
             """).all() {
             inFlight[try row.value("destination")] = Int(try row.value("n", Int64.self))
         }
+        // Candidates without their payloads: most are passed over for their destination's limit.
         let candidates = try await db.raw("""
-            SELECT * FROM outq
+            SELECT id, destination FROM outq
             WHERE state = 'pending' AND next_attempt <= \(bind: stamp) AND (lease_until IS NULL OR lease_until <= \(bind: stamp))
             ORDER BY priority DESC, next_attempt, id
             LIMIT \(bind: limit * 4)
             \(unsafeRaw: backend.skipLockedClause)
-            """).all().map(Self.entry)
-        let hosts = Array(Set(candidates.map(\.destination)))
-        var sites: [String: Site] = [:]
-        if !hosts.isEmpty {
-            for row in try await db.raw("SELECT * FROM site WHERE host IN (\(SQLList(hosts.map { SQLBind($0) })))").all() {
-                let site = try Self.site(row)
-                sites[site.host] = site
-            }
-        }
-        var claimed: [QueueEntry] = []
-        for candidate in candidates where claimed.count < limit {
-            let allowed = concurrency(sites[candidate.destination])
-            guard inFlight[candidate.destination, default: 0] < allowed else { continue }
+            """).all().map { (id: try $0.value("id", Int64.self), destination: try $0.value("destination", String.self)) }
+        let sites = Dictionary(try await sites(hosts: Array(Set(candidates.map(\.destination)))).map { ($0.host, $0) },
+                               uniquingKeysWith: { first, _ in first })
+        var chosen: [Int64] = []
+        for candidate in candidates where chosen.count < limit {
+            guard inFlight[candidate.destination, default: 0] < concurrency(sites[candidate.destination]) else { continue }
             inFlight[candidate.destination, default: 0] += 1
-            var entry = candidate
-            entry.attempts += 1
-            claimed.append(entry)
+            chosen.append(candidate.id)
         }
-        guard !claimed.isEmpty else { return [] }
-        let ids = SQLList(claimed.map { SQLBind($0.id) })
+        guard !chosen.isEmpty else { return [] }
+        let ids = SQLList(chosen.map { SQLBind($0) })
         try await db.raw("""
             UPDATE outq SET lease_until = \(bind: leaseUntil.millisecondsSince1970), lease_owner = \(bind: owner), attempts = attempts + 1
             WHERE id IN (\(ids))
             """).run()
-        return claimed
+        let claimed = Dictionary(try await db.raw("SELECT * FROM outq WHERE id IN (\(ids))").all().map(Self.entry).map { ($0.id, $0) },
+                                 uniquingKeysWith: { first, _ in first })
+        return chosen.compactMap { claimed[$0] }
     }
 
     func finishEntry(_ entry: QueueEntry, decision: DeliveryPolicy.Decision, now: Date) async throws {

@@ -34,14 +34,15 @@ struct Post: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let item = try await hub.withRuntime { runtime in
+        let (item, author) = try await hub.withRuntime { runtime in
             let channel = try await runtime.store.channel(handle: handle)
             var recipients: [String] = []
             for address in privateTo { recipients.append(try await runtime.store.resolveKnownIdentity(address).hash) }
-            return try await runtime.items.post(LocalPost(channelID: channel.id, body: text, title: title, mimeType: mime,
-                                                          privateTo: recipients, replyTo: replyTo))
+            let item = try await runtime.items.post(LocalPost(channelID: channel.id, body: text, title: title, mimeType: mime,
+                                                              privateTo: recipients, replyTo: replyTo))
+            return (item, channel.address(on: runtime.configuration.domain))
         }
-        if json { return try printJSON(StreamEntry(item, authorAddress: nil)) }
+        if json { return try printJSON(StreamEntry(item, authorAddress: author)) }
         print(item.id)
     }
 }
