@@ -44,6 +44,16 @@ let package = Package(
             pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]
         ),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .target(
+            name: "JunctionXML",
+            dependencies: ["CLibXML2"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "JunctionCore",
             dependencies: [
@@ -123,6 +133,18 @@ let package = Package(
             path: "Plugins/Native",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "JunctionWebFinger",
+            dependencies: [
+                "JunctionCore",
+                "JunctionServer",
+                "JunctionXML",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Plugins/WebFinger",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "junction",
             dependencies: [
@@ -130,6 +152,7 @@ let package = Package(
                 "JunctionStore",
                 "JunctionServer",
                 "JunctionNative",
+                "JunctionWebFinger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -151,7 +174,7 @@ let package = Package(
         ),
         .testTarget(
             name: "JunctionCoreTests",
-            dependencies: ["JunctionCore"],
+            dependencies: ["JunctionCore", "JunctionTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -166,6 +189,16 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JunctionWebFingerTests",
+            dependencies: [
+                "JunctionWebFinger", "JunctionXML", "JunctionCore", "JunctionStore", "JunctionServer", "JunctionTesting", "JunctionNative",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

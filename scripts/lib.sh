@@ -28,7 +28,7 @@ junction_require_swift() {
 }
 
 # The packages the build links against.
-JUNCTION_BUILD_PACKAGES=(pkg-config libsodium-dev)
+JUNCTION_BUILD_PACKAGES=(pkg-config libsodium-dev libxml2-dev)
 
 # Unless JUNCTION_TEST_POSTGRES_URL is set, starts a throwaway PostgreSQL cluster on a free
 # loopback port (as the postgres user when running as root), exports its URL in

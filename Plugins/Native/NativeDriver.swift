@@ -29,6 +29,15 @@ public final class NativeDriver: Driver {
         let inbox = NativeInbox(store: registration.store, items: registration.items, domain: registration.domain,
                                 logger: registration.logger)
         registration.hooks.register(.moduleLoaded, name: network) { routes in inbox.register(on: routes.router) }
+        let siteKey = registration.siteKey
+        registration.hooks.register(.webfinger, name: network) { description in
+            description.document.links.append(NativeDiscovery.link(for: description.channel, xchan: description.xchan, siteKey: siteKey))
+        }
+        registration.hooks.register(.discoverChannelWebfinger, name: network) { identification in
+            guard identification.xchan == nil, let (xchan, hubloc) = NativeDiscovery.identify(identification) else { return }
+            identification.xchan = xchan
+            identification.hublocs = [hubloc]
+        }
     }
 
     public func encode(_ item: Item, event: NotifierEvent, for recipients: [Recipient], from channel: Channel) throws -> Data {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import JunctionCore
 import JunctionNative
+import JunctionWebFinger
 
 /// The `junction` command: runs the hub and administers it.
 @main
@@ -10,10 +11,11 @@ struct Junction: AsyncParsableCommand {
         abstract: "A federation hub: one account, many networks.",
         subcommands: [
             Serve.self, Migrate.self, AccountCommand.self, ChannelCommand.self, Connections.self, Doctor.self,
-            Post.self, Stream.self, Delete.self, QueueCommand.self, SiteCommand.self, Deliveries.self,
+            Post.self, Stream.self, Delete.self, Lookup.self, Follow.self, Unfollow.self, QueueCommand.self, SiteCommand.self,
+            Deliveries.self,
         ]
     )
 
     /// The network drivers this hub runs: the composition root's one list.
-    static var drivers: [any Driver] { [NativeDriver()] }
+    static var drivers: [any Driver] { [NativeDriver(), WebFingerDriver()] }
 }

@@ -1,5 +1,6 @@
 import Foundation
 @testable import JunctionCore
+import JunctionTesting
 import Testing
 
 /// RFC 9421 Appendix B vectors from `shared/vectors/rfc9421.json`.

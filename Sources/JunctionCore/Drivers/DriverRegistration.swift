@@ -16,6 +16,8 @@ public final class DriverRegistration: Sendable {
     public let fetcher: any Fetcher
     /// The hub's public domain.
     public let domain: HubDomain
+    /// The hub's site key (public half), which drivers publish.
+    public let siteKey: SigningKey.PublicKey
     public let logger: Logger
     private let state = Mutex(Contents())
 
@@ -23,16 +25,18 @@ public final class DriverRegistration: Sendable {
         // Holds only Sendable values; `[any Service]` is not marked Sendable by ServiceLifecycle.
         var queueDrivers: [String: any QueueDriver] = [:]
         var services: [any Service] = []
+        var resolvers: [any Resolver] = []
     }
 
     public init(hooks: HookRegistry, store: any Store, items: ItemPipeline, live: LiveEvents, fetcher: any Fetcher, domain: HubDomain,
-                logger: Logger) {
+                siteKey: SigningKey.PublicKey, logger: Logger) {
         self.hooks = hooks
         self.store = store
         self.items = items
         self.live = live
         self.fetcher = fetcher
         self.domain = domain
+        self.siteKey = siteKey
         self.logger = logger
     }
 
@@ -46,8 +50,15 @@ public final class DriverRegistration: Sendable {
         state.withLock { $0.services.append(service) }
     }
 
+    /// Adds a step to the discovery chain.
+    public func addResolver(_ resolver: any Resolver) {
+        state.withLock { $0.resolvers.append(resolver) }
+    }
+
     /// The queue drivers registered so far, by name.
     public var queueDrivers: [String: any QueueDriver] { state.withLock { $0.queueDrivers } }
     /// The services registered so far.
     public var services: [any Service] { state.withLock { $0.services } }
+    /// The resolvers registered so far, in registration order.
+    public var resolvers: [any Resolver] { state.withLock { $0.resolvers } }
 }

@@ -5,6 +5,9 @@ public import Foundation
 /// link-local destinations refused (after DNS resolution, on every hop) unless the operator
 /// allows private networks.
 public protocol Fetcher: Sendable {
+    /// True when the operator allows loopback and private destinations (development hubs).
+    var allowsPrivateNetwork: Bool { get }
+
     /// Fetches `request`; throws ``FetchError`` naming the limit or failure.
     func fetch(_ request: FetchRequest) async throws(FetchError) -> FetchResponse
 }

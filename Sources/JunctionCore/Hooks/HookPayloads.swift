@@ -7,12 +7,16 @@ public struct ConnectionChange: Sendable {
     public var connection: ABook
     public var xchan: XChan
     public var hublocs: [HubLoc]
+    /// Deliveries to enqueue (a follow request, a subscription), written in the same
+    /// transaction as the connection.
+    public var entries: [QueueEntryDraft]
 
-    public init(channel: Channel, connection: ABook, xchan: XChan, hublocs: [HubLoc]) {
+    public init(channel: Channel, connection: ABook, xchan: XChan, hublocs: [HubLoc], entries: [QueueEntryDraft] = []) {
         self.channel = channel
         self.connection = connection
         self.xchan = xchan
         self.hublocs = hublocs
+        self.entries = entries
     }
 }
 
@@ -96,6 +100,39 @@ public struct DiscoveryRequest: Sendable {
 
     public init(address: String, xchan: XChan? = nil, hublocs: [HubLoc] = []) {
         self.address = address
+        self.xchan = xchan
+        self.hublocs = hublocs
+    }
+}
+
+/// `webfinger`: the public description of a local channel; each driver adds the links of the
+/// stacks it serves the channel on (its endpoints, keys, feeds).
+public struct ChannelDocument: Sendable {
+    public var channel: Channel
+    public var xchan: XChan
+    public var document: IdentityDocument
+
+    public init(channel: Channel, xchan: XChan, document: IdentityDocument) {
+        self.channel = channel
+        self.xchan = xchan
+        self.document = document
+    }
+}
+
+/// `discoverChannelWebfinger`: a document found for an address by WebFinger or LRDD; the driver
+/// whose links it carries sets ``xchan`` and ``hublocs``.
+public struct DocumentIdentification: Sendable {
+    public var address: DiscoveryAddress
+    public var document: IdentityDocument
+    /// The URL the document was read from.
+    public var source: String
+    public var xchan: XChan?
+    public var hublocs: [HubLoc]
+
+    public init(address: DiscoveryAddress, document: IdentityDocument, source: String, xchan: XChan? = nil, hublocs: [HubLoc] = []) {
+        self.address = address
+        self.document = document
+        self.source = source
         self.xchan = xchan
         self.hublocs = hublocs
     }

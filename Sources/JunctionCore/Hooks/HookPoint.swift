@@ -18,6 +18,8 @@ extension HookPoint where Payload == ConnectionChange {
     public static var permissionsCreate: Self { .init("permissionsCreate") }
     /// A connection's permissions, or the channel's profile, changed.
     public static var permissionsUpdate: Self { .init("permissionsUpdate") }
+    /// A connection is being removed: the xchan's driver sends its network's unfollow/leave.
+    public static var connectionRemove: Self { .init("connectionRemove") }
 }
 
 extension HookPoint where Payload == NotifierState {
@@ -38,6 +40,17 @@ extension HookPoint where Payload == FollowRequest {
 extension HookPoint where Payload == DiscoveryRequest {
     /// A lookup of an address, for resolvers that are not part of the ordered chain.
     public static var discoverChannel: Self { .init("discoverChannel") }
+}
+
+extension HookPoint where Payload == ChannelDocument {
+    /// A local channel's WebFinger document is being built: drivers add their links.
+    public static var webfinger: Self { .init("webfinger") }
+}
+
+extension HookPoint where Payload == DocumentIdentification {
+    /// A WebFinger/LRDD document was found: the driver whose stack it describes fills the
+    /// identity and its locations.
+    public static var discoverChannelWebfinger: Self { .init("discoverChannelWebfinger") }
 }
 
 extension HookPoint where Payload == StoredItem {

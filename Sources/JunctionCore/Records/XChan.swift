@@ -1,4 +1,5 @@
 public import Foundation
+import Crypto
 
 /// Any identity, local or remote, in a network-neutral form.
 ///
@@ -45,4 +46,13 @@ public struct XChan: Sendable, Hashable, Codable {
 extension XChan {
     /// The network name of channels hosted by Junction hubs.
     public static let localNetwork = "junction"
+
+    /// The xchan hash of a Junction channel: base64url (unpadded) of SHA-256 of its public key,
+    /// so it stays the same if its hub's domain changes.
+    public static func localHash(for key: SigningKey.PublicKey) -> String {
+        Data(SHA256.hash(data: key.rawRepresentation)).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
 }

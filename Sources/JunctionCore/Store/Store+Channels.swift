@@ -1,5 +1,4 @@
 public import Foundation
-import Crypto
 
 extension Store {
     /// Creates a channel for an account: a new Ed25519 key pair, the channel's own xchan
@@ -16,7 +15,7 @@ extension Store {
             throw JunctionError.invalidInput("channel name must be 1 to 256 characters long")
         }
         let key = SigningKey()
-        let hash = Self.localXChanHash(for: key.publicKey)
+        let hash = XChan.localHash(for: key.publicKey)
         return try await write { session in
             guard let account = try await session.account(email: email) else {
                 throw JunctionError.notFound("no account with email \(email)")
@@ -70,16 +69,6 @@ extension Store {
             }
             return channel
         }
-    }
-
-    /// The xchan hash of a local channel: base64url (unpadded) of SHA-256 of its public key, so it
-    /// stays the same if the hub's domain changes.
-    public static func localXChanHash(for key: SigningKey.PublicKey) -> String {
-        let digest = SHA256.hash(data: key.rawRepresentation)
-        return Data(digest).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
     }
 
     /// May `requester` do `permission` on the channel? Loads the requester's connection and asks

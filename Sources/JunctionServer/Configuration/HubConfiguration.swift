@@ -20,6 +20,10 @@ import SystemPackage
 /// - `queue.workers` (`JUNCTION_QUEUE_WORKERS`): deliveries in flight at once, default 16.
 /// - `queue.lease` (`JUNCTION_QUEUE_LEASE`): seconds a worker holds an entry before another
 ///   process may take it over after a crash, default 120; keep it above the 30 s delivery timeout.
+/// - `discovery.ttl` (`JUNCTION_DISCOVERY_TTL`): seconds a found identity is served from the
+///   discovery cache, default 86400.
+/// - `discovery.negativeTTL` (`JUNCTION_DISCOVERY_NEGATIVETTL`): seconds a failed lookup is
+///   remembered, default 900.
 /// - `admin.token` (`JUNCTION_ADMIN_TOKEN`): the bearer token of the admin API under `/admin`;
 ///   the API is off when unset.
 /// - `log.level` (`JUNCTION_LOG_LEVEL`): `trace` … `critical`, default `info`.
@@ -33,6 +37,10 @@ public struct HubConfiguration: Sendable {
     public var queueWorkers: Int
     /// Seconds a claimed entry stays leased.
     public var queueLease: Int
+    /// Seconds a found identity stays cached.
+    public var discoveryTTL: Int
+    /// Seconds a failed lookup stays cached.
+    public var discoveryNegativeTTL: Int
     /// The admin API's bearer token; nil turns the API off.
     public var adminToken: String?
     public var logLevel: Logger.Level
@@ -55,6 +63,8 @@ public struct HubConfiguration: Sendable {
         allowPrivateNetwork = try Self.bool(reader, "federation.allowPrivateNetwork")
         queueWorkers = try Self.int(reader, "queue.workers", default: 16, in: 1...1024)
         queueLease = try Self.int(reader, "queue.lease", default: 120, in: 1...86400)
+        discoveryTTL = try Self.int(reader, "discovery.ttl", default: 86400, in: 0...(30 * 86400))
+        discoveryNegativeTTL = try Self.int(reader, "discovery.negativeTTL", default: 900, in: 0...86400)
         adminToken = reader.string(forKey: "admin.token", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
         if let adminToken, adminToken.utf8.count < 16 {
             throw JunctionError(.configuration, "admin.token must be at least 16 characters long")

@@ -14,12 +14,14 @@ import NIOPosix
 public struct HTTPFetcher: Fetcher {
     let client: HTTPClient
     let outboundGuard: OutboundGuard
+    public let allowsPrivateNetwork: Bool
 
     /// - Parameter client: a client that does not follow redirects itself
     ///   (``HTTPFetcher/clientConfiguration``).
     public init(client: HTTPClient, allowPrivateNetwork: Bool) {
         self.client = client
         outboundGuard = OutboundGuard(allowPrivateNetwork: allowPrivateNetwork)
+        allowsPrivateNetwork = allowPrivateNetwork
     }
 
     /// The configuration of the hub's outbound client, for fetches and deliveries alike:

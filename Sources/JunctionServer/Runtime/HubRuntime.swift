@@ -18,6 +18,10 @@ public struct HubRuntime: Sendable {
     public let items: ItemPipeline
     public let live: LiveEvents
     public let runner: QueueRunner
+    /// Finds out what an address is (WebFinger, host-meta, the drivers' resolvers).
+    public let discovery: DiscoveryChain
+    /// The connect path: follow and unfollow.
+    public let connector: Connector
     public let client: HTTPClient
     public let drivers: [any Driver]
     public let logger: Logger
@@ -38,7 +42,7 @@ public struct HubRuntime: Sendable {
                                  domain: configuration.domain, logger: logger)
         let fetcher = HTTPFetcher(client: client, allowPrivateNetwork: configuration.allowPrivateNetwork)
         let registration = DriverRegistration(hooks: hooks, store: store, items: items, live: live, fetcher: fetcher,
-                                              domain: configuration.domain, logger: logger)
+                                              domain: configuration.domain, siteKey: siteKey.publicKey, logger: logger)
         registration.addQueueDriver(QueueEntry.postDriver, PostQueueDriver(
             client: client, siteKey: siteKey, keyID: configuration.domain.baseURL,
             allowPrivateNetwork: configuration.allowPrivateNetwork
@@ -49,9 +53,16 @@ public struct HubRuntime: Sendable {
         runnerConfiguration.policy.lease = TimeInterval(configuration.queueLease)
         let runner = QueueRunner(store: store, hooks: hooks, drivers: { registration.queueDrivers },
                                  configuration: runnerConfiguration, wake: wake, logger: logger)
+        var discoveryConfiguration = DiscoveryChain.Configuration()
+        discoveryConfiguration.ttl = TimeInterval(configuration.discoveryTTL)
+        discoveryConfiguration.negativeTTL = TimeInterval(configuration.discoveryNegativeTTL)
+        let discovery = DiscoveryChain(store: store, hooks: hooks, drivers: drivers, resolvers: { registration.resolvers },
+                                       domain: configuration.domain, configuration: discoveryConfiguration, logger: logger)
+        let connector = Connector(store: store, hooks: hooks, discovery: discovery, drivers: drivers,
+                                  wakeQueue: { notifier.wakeQueue() })
         let runtime = HubRuntime(configuration: configuration, store: store, hooks: hooks, registration: registration,
-                                 notifier: notifier, items: items, live: live, runner: runner, client: client,
-                                 drivers: drivers, logger: logger)
+                                 notifier: notifier, items: items, live: live, runner: runner, discovery: discovery,
+                                 connector: connector, client: client, drivers: drivers, logger: logger)
         do {
             let result = try await body(runtime)
             try? await client.shutdown()

@@ -1,0 +1,188 @@
+import CLibXML2
+public import Foundation
+
+/// A parsed XML document from an untrusted source (feeds, XRD), read-only.
+///
+/// Parsing is strict first; an ill-formed document gets a second pass in libxml2's recover mode
+/// after its entity references are normalised (``isWellFormed`` tells which). External entities
+/// and network access are refused, and internal entities are expanded one level within a
+/// per-document budget, so billion-laughs documents cost kilobytes. Never use libxml2's
+/// `xmlNodeGetContent`/`xmlGetProp` on these trees: they expand entities without limit.
+public final class XMLTree {
+    private let document: xmlDocPtr
+    /// The URL the document came from, the base of relative references.
+    public let url: String?
+    /// False when recover mode had to repair the document.
+    public let isWellFormed: Bool
+    /// Bytes of entity replacement text still allowed for this document.
+    fileprivate var entityBudget = 64 * 1024
+
+    /// Parses `data`; `encoding` is the transport's charset, if any. Throws ``XMLTreeError``.
+    public init(data: Data, url: String? = nil, encoding: String? = nil, maximumBytes: Int = 16 << 20) throws(XMLTreeError) {
+        LibXML2.ensureSetUp()
+        guard data.count <= min(maximumBytes, Int(Int32.max)) else { throw .tooLarge(limit: maximumBytes) }
+        var bytes = [UInt8](data)
+        let resolved = LibXML2.resolveEncoding(bytes, transport: encoding)
+        var (parsed, error) = Self.read(bytes, url: url, encoding: resolved, options: LibXML2.strictOptions)
+        isWellFormed = parsed != nil
+        if parsed == nil {
+            if XMLRepair.isASCIICompatible(resolved) { bytes = XMLRepair.normalizeReferences(bytes) }
+            let second = Self.read(bytes, url: url, encoding: resolved, options: LibXML2.recoverOptions)
+            parsed = second.document
+            error = error ?? second.error
+        }
+        guard let parsed else { throw .notXML(error ?? "no root element") }
+        document = parsed
+        self.url = url
+    }
+
+    deinit { xmlFreeDoc(document) }
+
+    /// The root element.
+    public var root: Element? { xmlDocGetRootElement(document).map { Element(node: $0, tree: self) } }
+
+    private static func read(_ bytes: [UInt8], url: String?, encoding: String, options: Int32) -> (document: xmlDocPtr?, error: String?) {
+        guard !bytes.isEmpty, let context = xmlNewParserCtxt() else { return (nil, bytes.isEmpty ? "empty document" : nil) }
+        defer { xmlFreeParserCtxt(context) }
+        var document = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                xmlCtxtReadMemory(context, $0, Int32(buffer.count), url, encoding, options)
+            }
+        }
+        if let parsed = document, xmlDocGetRootElement(parsed) == nil {
+            xmlFreeDoc(parsed)
+            document = nil
+        }
+        let error = xmlCtxtGetLastError(context)?.pointee
+        let message = error.flatMap { error -> String? in
+            guard error.code != 0 else { return nil }
+            let text = error.message.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "error \(error.code)"
+            return "line \(error.line): \(text)"
+        }
+        return (document, message)
+    }
+
+    /// Appends the text of `first` and its siblings (and descendants when `deep`), expanding
+    /// internal entities one level within the budget.
+    fileprivate func appendText(of first: xmlNodePtr?, to out: inout String, deep: Bool) {
+        var stack: [xmlNodePtr?] = [first]
+        while let top = stack.last {
+            guard let node = top else {
+                stack.removeLast()
+                continue
+            }
+            stack[stack.count - 1] = node.pointee.next
+            switch node.pointee.type {
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                if let text = LibXML2.string(node.pointee.content) { out += text }
+            case XML_ENTITY_REF_NODE:
+                let entity = UnsafeMutablePointer<xmlEntity>(OpaquePointer(node.pointee.children))
+                if entity == nil, let html = htmlEntityLookup(node.pointee.name) {
+                    out.unicodeScalars.append(Unicode.Scalar(html.pointee.value) ?? "\u{FFFD}")
+                } else if let entity, entity.pointee.etype == XML_INTERNAL_GENERAL_ENTITY, let content = entity.pointee.content,
+                          Int(entity.pointee.length) <= entityBudget {
+                    entityBudget -= Int(entity.pointee.length)
+                    out += String(cString: content)
+                }
+            case XML_ELEMENT_NODE where deep:
+                stack.append(node.pointee.children)
+            default:
+                break
+            }
+        }
+    }
+
+    /// An element of an ``XMLTree``; keeps its tree alive.
+    public struct Element {
+        fileprivate let node: xmlNodePtr
+        fileprivate let tree: XMLTree
+
+        /// The local name.
+        public var name: String { LibXML2.string(node.pointee.name) ?? "" }
+        public var namespaceURI: String? { LibXML2.string(node.pointee.ns?.pointee.href) }
+
+        /// The attribute's value (entities expanded within the budget).
+        public func attribute(_ name: String, namespace: String? = nil) -> String? {
+            var attribute = node.pointee.properties
+            while let current = attribute {
+                if LibXML2.string(current.pointee.name) == name, LibXML2.string(current.pointee.ns?.pointee.href) == namespace {
+                    var out = ""
+                    tree.appendText(of: current.pointee.children, to: &out, deep: false)
+                    return out
+                }
+                attribute = current.pointee.next
+            }
+            return nil
+        }
+
+        /// The child elements, in document order.
+        public var children: [Element] {
+            var out: [Element] = []
+            var child = node.pointee.children
+            while let current = child {
+                if current.pointee.type == XML_ELEMENT_NODE { out.append(Element(node: current, tree: tree)) }
+                child = current.pointee.next
+            }
+            return out
+        }
+
+        /// The child elements named `name` in `namespace`.
+        public func children(_ name: String, namespace: String?) -> [Element] {
+            children.filter { $0.name == name && $0.namespaceURI == namespace }
+        }
+
+        /// The first child element named `name` in `namespace`.
+        public func first(_ name: String, namespace: String?) -> Element? { children(name, namespace: namespace).first }
+
+        /// The text of all descendants, CDATA included.
+        public var text: String {
+            var out = ""
+            tree.appendText(of: node.pointee.children, to: &out, deep: true)
+            return out
+        }
+
+        /// The `xml:lang` in scope, nearest first.
+        public var language: String? {
+            var current: xmlNodePtr? = node
+            while let element = current, element.pointee.type == XML_ELEMENT_NODE {
+                if let lang = Element(node: element, tree: tree).attribute("lang", namespace: LibXML2.xmlNamespace) { return lang }
+                current = element.pointee.parent
+            }
+            return nil
+        }
+
+        /// The base URL in scope: the `xml:base` chain resolved against the document's URL.
+        public var base: String? {
+            var chain: [String] = []
+            var current: xmlNodePtr? = node
+            while let element = current, element.pointee.type == XML_ELEMENT_NODE {
+                if let base = Element(node: element, tree: tree).attribute("base", namespace: LibXML2.xmlNamespace) { chain.append(base) }
+                current = element.pointee.parent
+            }
+            return chain.reversed().reduce(tree.url) { Self.resolve($1, against: $0) }
+        }
+
+        /// `reference` resolved against ``base`` (RFC 3986).
+        public func resolve(_ reference: String) -> String? { Self.resolve(reference, against: base) }
+
+        private static func resolve(_ reference: String, against base: String?) -> String? {
+            guard let base else { return reference }
+            guard let resolved = xmlBuildURI(reference, base) else { return nil }
+            defer { cxml_free(resolved) }
+            return String(cString: resolved)
+        }
+    }
+}
+
+/// Why a document could not be read as XML.
+public enum XMLTreeError: Error, Sendable, Equatable, CustomStringConvertible {
+    case tooLarge(limit: Int)
+    case notXML(String)
+
+    public var description: String {
+        switch self {
+        case .tooLarge(let limit): "the document is larger than \(limit) bytes"
+        case .notXML(let reason): "not an XML document (\(reason))"
+        }
+    }
+}
