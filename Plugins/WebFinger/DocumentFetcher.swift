@@ -26,7 +26,7 @@ struct DocumentFetcher: Sendable {
             response = try await fetcher.fetch(FetchRequest(url: url, accept: accept, maximumBytes: Self.maximumBytes,
                                                             timeout: timeout, maximumRedirects: Self.maximumRedirects))
         } catch {
-            return .failure(Failure("\(url.absoluteString): \(error.message)"))
+            return .failure(Failure(error.message))
         }
         if url.scheme == "https", response.url.scheme != "https" {
             return .failure(Failure("\(url.absoluteString) redirected to a plain http URL (RFC 7033 4.2 requires https)"))
