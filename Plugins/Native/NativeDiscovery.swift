@@ -4,12 +4,12 @@ import JunctionCore
 /// How a Junction channel appears in WebFinger, and how a found document is recognised as one.
 ///
 /// The channel's JRD carries a link of relation ``IdentityLink/Rel/junction`` whose `href` is the
-/// channel's URL, with the channel key and the hub's site key as properties. A document is a
+/// hub's inbox, with the channel key and the hub's site key as properties. A document is a
 /// Junction channel when it has that link, the keys are valid Ed25519 keys and the link's host
 /// is the address's own host (a hub serves only its own channels).
 enum NativeDiscovery {
-    static func link(for channel: Channel, xchan: XChan, siteKey: SigningKey.PublicKey) -> IdentityLink {
-        IdentityLink(rel: IdentityLink.Rel.junction, type: "text/html", href: xchan.url, properties: [
+    static func link(for channel: Channel, domain: HubDomain, siteKey: SigningKey.PublicKey) -> IdentityLink {
+        IdentityLink(rel: IdentityLink.Rel.junction, type: NativeActivity.contentType, href: "\(domain.baseURL)/inbox", properties: [
             IdentityLink.Rel.channelKey: .some(channel.publicKey.base64),
             IdentityLink.Rel.siteKey: .some(siteKey.base64),
         ])
@@ -27,7 +27,6 @@ enum NativeDiscovery {
         let hostWithPort = shownHost + (url.port.map { ":\($0)" } ?? "")
         guard hostWithPort == identification.address.host else { return nil }
         var xchan = XChan.discovered(from: identification, hash: XChan.localHash(for: channelKey), network: XChan.localNetwork)
-        xchan.url = href
         xchan.publicKey = channelKey.base64
         return (xchan, HubLoc(xchanHash: xchan.hash, network: XChan.localNetwork, host: hostWithPort, endpoint: href,
                               siteKey: siteKey.base64))

@@ -29,9 +29,9 @@ public final class NativeDriver: Driver {
         let inbox = NativeInbox(store: registration.store, items: registration.items, domain: registration.domain,
                                 logger: registration.logger)
         registration.hooks.register(.moduleLoaded, name: network) { routes in inbox.register(on: routes.router) }
-        let siteKey = registration.siteKey
+        let (siteKey, hubDomain) = (registration.siteKey, registration.domain)
         registration.hooks.register(.webfinger, name: network) { description in
-            description.document.links.append(NativeDiscovery.link(for: description.channel, xchan: description.xchan, siteKey: siteKey))
+            description.document.links.append(NativeDiscovery.link(for: description.channel, domain: hubDomain, siteKey: siteKey))
         }
         registration.hooks.register(.discoverChannelWebfinger, name: network) { identification in
             guard identification.xchan == nil, let (xchan, hubloc) = NativeDiscovery.identify(identification) else { return }

@@ -8,8 +8,9 @@ import NIOCore
 import NIOHTTP1
 import Testing
 
-/// Two real hubs on loopback speaking the `junction` network: signed deliveries, replies to the
-/// thread owner, deletes, and a forged delivery refused.
+/// Two real hubs on loopback speaking the `junction` network: they find each other's channels
+/// through WebFinger and follow them, then signed deliveries, replies to the thread owner,
+/// deletes, and a forged delivery refused.
 @Suite("Hub to hub", .serialized, .timeLimit(.minutes(3)))
 struct FederationTests {
     /// A hub with its own port, configuration file and one channel.
@@ -52,18 +53,11 @@ struct FederationTests {
             }
         }
 
-        /// Records `other`'s channel as a contact, as discovery would.
-        func connect(to other: (xchan: XChan, siteKey: String), host: String) async throws {
-            try await withStore { store in
-                let channel = try await store.channel(handle: handle)
-                try await store.write { session in
-                    try await session.upsertXChan(other.xchan)
-                    try await session.upsertHubLoc(HubLoc(xchanHash: other.xchan.hash, network: XChan.localNetwork, host: host,
-                                                          endpoint: "http://\(host)/inbox", siteKey: other.siteKey))
-                    _ = try await session.insertABook(ABook(channelID: channel.id, xchanHash: other.xchan.hash,
-                                                            myPermissions: ConnectionRole.contact.permissions, role: .contact))
-                }
-            }
+        /// `junction lookup ADDRESS --json`.
+        func lookup(_ address: String) throws -> [String: Any] {
+            let result = try run(["lookup", address, "--json"])
+            #expect(result.status == 0, "\(result.stderr)")
+            return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
         }
 
         func stream() throws -> [[String: Any]] {
@@ -72,20 +66,35 @@ struct FederationTests {
         }
     }
 
-    @Test("a post, a reply and a delete travel between two hubs, signed; a forged delivery is refused",
+    @Test("two hubs look each other's channels up and follow them; a post, a reply and a delete travel, signed; a forged delivery is refused",
           arguments: TestBackend.available)
     func twoHubs(_ backend: TestBackend) async throws {
         let alice = try await Peer.make(backend, handle: "alice")
         let bob = try await Peer.make(backend, handle: "bob")
-        let aliceIdentity = try await alice.identity()
-        let bobIdentity = try await bob.identity()
-        try await alice.connect(to: bobIdentity, host: bob.domain)
-        try await bob.connect(to: aliceIdentity, host: alice.domain)
-
         let hubA = try ServeTests.RunningHub(alice.hub, port: alice.port, extra: ["--config", alice.config])
         let hubB = try ServeTests.RunningHub(bob.hub, port: bob.port, extra: ["--config", bob.config])
         _ = try await hubA.waitUntilHealthy(started: .now)
         _ = try await hubB.waitUntilHealthy(started: .now)
+
+        let bobIdentity = try await bob.identity()
+        let found = try alice.lookup("bob@\(bob.domain)")
+        #expect(found["network"] as? String == "junction")
+        #expect(found["resolver"] as? String == "webfinger")
+        #expect(found["fromCache"] as? Bool == false)
+        #expect((found["xchan"] as? [String: Any])?["hash"] as? String == bobIdentity.xchan.hash)
+        #expect((found["xchan"] as? [String: Any])?["url"] as? String == "http://\(bob.domain)/channel/bob")
+        let hublocs = try #require(found["hublocs"] as? [[String: Any]])
+        #expect(hublocs.count == 1 && hublocs.first?["siteKey"] as? String == bobIdentity.siteKey)
+        #expect(hublocs.first?["endpoint"] as? String == "http://\(bob.domain)/inbox")
+        #expect(try alice.lookup("acct:bob@\(bob.domain)")["fromCache"] as? Bool == true)
+        let missing = try alice.run(["lookup", "nobody@\(bob.domain)"])
+        #expect(missing.status != 0 && missing.stderr.contains("webfinger"), "\(missing.stderr)")
+
+        let followed = try alice.run(["follow", "alice", "bob@\(bob.domain)"])
+        #expect(followed.status == 0 && followed.stdout.contains("now follows bob@\(bob.domain)"), "\(followed.stderr)")
+        let back = try bob.run(["follow", "bob", "http://\(alice.domain)/channel/alice"])
+        #expect(back.status == 0 && back.stdout.contains("now follows alice@\(alice.domain)"), "\(back.stderr)")
+        let aliceIdentity = try await alice.identity()
 
         let posted = try alice.run(["post", "alice", "hello bob", "--title", "Greeting", "--json"])
         #expect(posted.status == 0, "\(posted.stderr)")

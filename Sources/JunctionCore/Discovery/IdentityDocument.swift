@@ -63,7 +63,7 @@ public struct IdentityLink: Sendable, Hashable {
         public static let alternate = "alternate"
         public static let hub = "hub"
         public static let `self` = "self"
-        /// The Junction hub serving a channel (`href`: the channel's URL).
+        /// The Junction hub serving a channel (`href`: the hub's inbox, where deliveries go).
         public static let junction = "tag:junction-hub.org,2026:rel/junction"
         /// Property on the Junction link: the channel's Ed25519 public key, standard base64.
         public static let channelKey = "tag:junction-hub.org,2026:ns/channel-key"
