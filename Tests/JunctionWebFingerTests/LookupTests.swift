@@ -3,6 +3,8 @@ import JunctionCore
 import JunctionServer
 import JunctionTesting
 @testable import JunctionWebFinger
+import Logging
+import Synchronization
 import Testing
 
 /// Looking remote addresses up through the whole chain, against scripted loopback servers.
@@ -134,6 +136,25 @@ struct LookupTests {
         }
     }
 
+    @Test("a document claiming an identity this hub knows under another address is refused and changes nothing")
+    func identityTakeover() async throws {
+        try await LoopbackSink.run { sink in
+            try await Hub.with { runtime in
+                let jane = try await Hub.channel("jane", in: runtime)
+                let forged = IdentityDocument(subject: "acct:evil@\(sink.host)", links: [IdentityLink(
+                    rel: IdentityLink.Rel.junction, href: "\(sink.url)/inbox",
+                    properties: [IdentityLink.Rel.channelKey: .some(jane.publicKey.base64),
+                                 IdentityLink.Rel.siteKey: .some(runtime.registration.siteKey.base64)])])
+                sink.answer(.init(status: 200, headers: Self.jrd, body: JRD.encode(forged)))
+                let error = try await #require(throws: JunctionError.self) { try await runtime.discovery.lookup("evil@\(sink.host)") }
+                #expect(error.code == .conflict)
+                let xchan = try await runtime.store.read { try await $0.xchan(hash: jane.xchanHash) }
+                #expect(xchan?.address == "jane@example.com")
+                #expect(try await runtime.store.read { try await $0.hublocs(xchanHash: jane.xchanHash) }.map(\.host) == ["example.com"])
+            }
+        }
+    }
+
     @Test("this hub's own channels are answered from the store; the follow hook bypasses discovery")
     func localAndFollowHook() async throws {
         try await Hub.with { runtime in
@@ -156,6 +177,61 @@ struct LookupTests {
             #expect(try await runtime.connector.follow(handle: "jane", address: "feed@feeds.example").alreadyConnected)
             try await runtime.connector.unfollow(handle: "jane", address: "feed@feeds.example")
             #expect(try await runtime.store.read { try await $0.abook(channelID: jane.id, xchanHash: "remote-hash") } == nil)
+        }
+    }
+}
+
+/// The chain's order and gating, with scripted resolvers.
+@Suite("Discovery chain")
+struct DiscoveryChainTests {
+    /// The names of the resolvers asked, in order.
+    final class CallLog: Sendable {
+        let names = Mutex<[String]>([])
+        func take() -> [String] { names.withLock { names in defer { names = [] }; return names } }
+    }
+
+    /// Answers from a script and records that it was asked.
+    struct ScriptedResolver: Resolver {
+        let name: String
+        let network: String
+        let rank: ResolverRank
+        let answer: ResolverAnswer
+        let log: CallLog
+
+        func resolve(_ address: DiscoveryAddress) async -> ResolverAnswer {
+            log.names.withLock { $0.append(name) }
+            return answer
+        }
+    }
+
+    @Test("owns() gates resolvers before any I/O: .no skips, .yes goes first, the rest by rank")
+    func order() async throws {
+        try await withTestStore { store, _ in
+            let log = CallLog()
+            let found = XChan(hash: "beta-id", address: "x@host.beta", name: "X", network: "beta")
+            let resolvers: [any Resolver] = [
+                ScriptedResolver(name: "url", network: "alpha", rank: .url, answer: .notRecognised("no feed"), log: log),
+                ScriptedResolver(name: "wf", network: WebFingerDriver().network, rank: .webFinger, answer: .notRecognised("404"), log: log),
+                ScriptedResolver(name: "beta", network: "beta", rank: .network, answer: .found(xchan: found, hublocs: []), log: log),
+            ]
+            var logger = Logger(label: "test")
+            logger.logLevel = .warning
+            let chain = DiscoveryChain(store: store, hooks: HookRegistry(logger: logger),
+                                       drivers: [FakeDriver(network: "alpha"), FakeDriver(network: "beta"), WebFingerDriver()],
+                                       resolvers: { resolvers }, domain: try HubDomain("hub.example"), logger: logger)
+
+            // FakeDriver("beta") claims addresses ending in ".beta": its resolver runs first.
+            let result = try await chain.lookup("x@host.beta")
+            #expect(result.resolver == "beta" && result.xchan.hash == "beta-id")
+            #expect(log.take() == ["beta"])
+
+            // Nobody claims it: WebFinger, then the network resolver — which finds it.
+            _ = try await chain.lookup("y@host.example")
+            #expect(log.take() == ["wf", "beta"])
+
+            // WebFinger says .no to non-web URLs: its resolvers are skipped.
+            _ = try await chain.lookup("fxgp://guild.example/lobby")
+            #expect(log.take() == ["beta"])
         }
     }
 }
