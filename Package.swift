@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.30.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.0"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.32.0"),
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.0"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.12.0"),
@@ -145,6 +146,21 @@ let package = Package(
             path: "Plugins/WebFinger",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "JunctionRSS",
+            dependencies: [
+                "JunctionCore",
+                "JunctionServer",
+                "JunctionXML",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Plugins/RSS",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "junction",
             dependencies: [
@@ -153,6 +169,7 @@ let package = Package(
                 "JunctionServer",
                 "JunctionNative",
                 "JunctionWebFinger",
+                "JunctionRSS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -196,6 +213,16 @@ let package = Package(
             name: "JunctionWebFingerTests",
             dependencies: [
                 "JunctionWebFinger", "JunctionXML", "JunctionCore", "JunctionStore", "JunctionServer", "JunctionTesting", "JunctionNative",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JunctionRSSTests",
+            dependencies: [
+                "JunctionRSS", "JunctionXML", "JunctionCore", "JunctionStore", "JunctionServer", "JunctionTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

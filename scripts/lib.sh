@@ -30,6 +30,19 @@ junction_require_swift() {
 # The packages the build links against.
 JUNCTION_BUILD_PACKAGES=(pkg-config libsodium-dev libxml2-dev)
 
+# Python feedparser 6.0.14, the reference the feed tests and benchmark compare against, in a
+# virtual environment kept between runs; exports its interpreter as JUNCTION_FEEDPARSER_PYTHON.
+junction_require_feedparser() {
+  [ -n "${JUNCTION_FEEDPARSER_PYTHON:-}" ] && return 0
+  local venv="${XDG_CACHE_HOME:-$HOME/.cache}/junction/feedparser-6.0.14"
+  if ! "$venv/bin/python" -c 'import feedparser' >/dev/null 2>&1; then
+    echo "junction: installing feedparser 6.0.14 into $venv" >&2
+    python3 -m venv "$venv" >&2 || { echo "junction: python3 -m venv failed (Debian package python3-venv)" >&2; return 1; }
+    "$venv/bin/pip" install -q 'feedparser==6.0.14' 'chardet<6' >&2 || { echo "junction: pip could not install feedparser 6.0.14" >&2; return 1; }
+  fi
+  export JUNCTION_FEEDPARSER_PYTHON="$venv/bin/python"
+}
+
 # Unless JUNCTION_TEST_POSTGRES_URL is set, starts a throwaway PostgreSQL cluster on a free
 # loopback port (as the postgres user when running as root), exports its URL in
 # JUNCTION_TEST_POSTGRES_URL and removes it when the script exits.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import JunctionCore
 import JunctionNative
+import JunctionRSS
 import JunctionWebFinger
 
 /// The `junction` command: runs the hub and administers it.
@@ -17,5 +18,5 @@ struct Junction: AsyncParsableCommand {
     )
 
     /// The network drivers this hub runs: the composition root's one list.
-    static var drivers: [any Driver] { [NativeDriver(), WebFingerDriver()] }
+    static var drivers: [any Driver] { [NativeDriver(), WebFingerDriver(), RSSDriver()] }
 }

@@ -39,6 +39,9 @@ public struct Channel: Sendable, Hashable, Identifiable {
     /// The channel's address on `domain` (`handle@domain`).
     public func address(on domain: HubDomain) -> String { "\(handle)@\(domain)" }
 
+    /// True when anyone may read the channel's stream: it is published as feeds and a page.
+    public var isPublicStream: Bool { limit(for: .viewStream) == .public }
+
     /// The channel's public page on `domain`.
     public func url(on domain: HubDomain) -> String { "\(domain.baseURL)/channel/\(handle)" }
 }

@@ -70,6 +70,15 @@ extension SQLStoreSession: ItemRecords {
         return try await withCopies(try rows.map(Self.item))
     }
 
+    func publicPosts(channelID: Int64, authorXChan: String, limit: Int) async throws -> [Item] {
+        let rows = try await db.raw("""
+            SELECT * FROM item WHERE channel_id = \(bind: channelID) AND author_xchan = \(bind: authorXChan) AND mid = parent_mid
+                AND private = \(bind: false) AND deleted = \(bind: false)
+            ORDER BY id DESC LIMIT \(bind: max(0, limit))
+            """).all()
+        return try await withCopies(try rows.map(Self.item))
+    }
+
     func thread(channelID: Int64, parentMid: String) async throws -> [Item] {
         let rows = try await db.raw("""
             SELECT * FROM item WHERE channel_id = \(bind: channelID) AND parent_mid = \(bind: parentMid) ORDER BY id
