@@ -90,6 +90,17 @@ struct FederationTests {
         let missing = try alice.run(["lookup", "nobody@\(bob.domain)"])
         #expect(missing.status != 0 && missing.stderr.contains("webfinger"), "\(missing.stderr)")
 
+        // Bob's WebFinger document links his feeds, which the hub serves.
+        let document = try await HTTPClient.shared.execute(
+            HTTPClientRequest(url: "http://\(bob.domain)/.well-known/webfinger?resource=acct:bob@\(bob.domain)"), timeout: .seconds(5))
+        let jrd = try JSONSerialization.jsonObject(with: Data(try await document.body.collect(upTo: 1 << 20).readableBytesView)) as? [String: Any]
+        let feedLinks = (jrd?["links"] as? [[String: Any]] ?? []).filter { $0["rel"] as? String == "alternate" }
+        #expect(Set(feedLinks.compactMap { $0["type"] as? String }) == ["application/rss+xml", "application/atom+xml", "application/feed+json"])
+        for link in feedLinks {
+            let feed = try await HTTPClient.shared.execute(HTTPClientRequest(url: try #require(link["href"] as? String)), timeout: .seconds(5))
+            #expect(feed.status == .ok)
+        }
+
         let followed = try alice.run(["follow", "alice", "bob@\(bob.domain)"])
         #expect(followed.status == 0 && followed.stdout.contains("now follows bob@\(bob.domain)"), "\(followed.stderr)")
         let back = try bob.run(["follow", "bob", "http://\(alice.domain)/channel/alice"])
