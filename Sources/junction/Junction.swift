@@ -12,7 +12,7 @@ struct Junction: AsyncParsableCommand {
         abstract: "A federation hub: one account, many networks.",
         subcommands: [
             Serve.self, Migrate.self, AccountCommand.self, ChannelCommand.self, Connections.self, Doctor.self,
-            Post.self, Stream.self, Delete.self, Lookup.self, Follow.self, Unfollow.self, QueueCommand.self, SiteCommand.self,
+            Post.self, Edit.self, Stream.self, Delete.self, Lookup.self, Follow.self, Unfollow.self, QueueCommand.self, SiteCommand.self,
             Deliveries.self,
         ]
     )

@@ -66,7 +66,7 @@ struct FederationTests {
         }
     }
 
-    @Test("two hubs look each other's channels up and follow them; a post, a reply and a delete travel, signed; a forged delivery is refused",
+    @Test("two hubs look each other's channels up and follow them; a post, a reply, an edit and a delete travel, signed; a forged delivery is refused",
           arguments: TestBackend.available)
     func twoHubs(_ backend: TestBackend) async throws {
         let alice = try await Peer.make(backend, handle: "alice")
@@ -127,6 +127,13 @@ struct FederationTests {
         try await CrashTests.waitUntil(timeout: .seconds(20)) { try alice.stream().contains { $0["mid"] as? String == replyMid } }
         let reply = try #require(try alice.stream().first { $0["mid"] as? String == replyMid })
         #expect(reply["parentMid"] as? String == mid && reply["author"] as? String == "bob@\(bob.domain)")
+
+        let edited = try alice.run(["edit", String(try #require(post?["id"] as? Int)), "hello again, bob", "--title", "Greeting, edited"])
+        #expect(edited.status == 0, "\(edited.stderr)")
+        try await CrashTests.waitUntil(timeout: .seconds(20)) {
+            try bob.stream().contains { $0["mid"] as? String == mid && $0["body"] as? String == "hello again, bob" }
+        }
+        #expect(try bob.stream().first { $0["mid"] as? String == mid }?["title"] as? String == "Greeting, edited")
 
         #expect(try alice.run(["delete", String(try #require(post?["id"] as? Int))]).status == 0)
         try await CrashTests.waitUntil(timeout: .seconds(20)) {
