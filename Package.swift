@@ -145,6 +145,19 @@ let package = Package(
             path: "Plugins/WebFinger",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "JunctionRSS",
+            dependencies: [
+                "JunctionCore",
+                "JunctionServer",
+                "JunctionXML",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Plugins/RSS",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "junction",
             dependencies: [
@@ -153,6 +166,7 @@ let package = Package(
                 "JunctionServer",
                 "JunctionNative",
                 "JunctionWebFinger",
+                "JunctionRSS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -196,6 +210,16 @@ let package = Package(
             name: "JunctionWebFingerTests",
             dependencies: [
                 "JunctionWebFinger", "JunctionXML", "JunctionCore", "JunctionStore", "JunctionServer", "JunctionTesting", "JunctionNative",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "JunctionRSSTests",
+            dependencies: [
+                "JunctionRSS", "JunctionXML", "JunctionCore", "JunctionStore", "JunctionServer", "JunctionTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
