@@ -9,7 +9,7 @@ extension FeedHTML {
         "span", "strike", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "tt",
         "u", "ul", "var", "video",
     ]
-    /// Attributes kept on kept elements (feedparser's list without `style`).
+    /// Attributes kept on kept elements (feedparser's list; `style` is filtered by ``FeedCSS``).
     static let acceptableAttributes: Set<String> = [
         "abbr", "accept", "accept-charset", "accesskey", "action", "align", "alt", "autocomplete", "autofocus",
         "axis", "background", "balance", "bgcolor", "bgproperties", "border", "bordercolor", "bordercolordark",

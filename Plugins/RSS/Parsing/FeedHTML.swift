@@ -124,7 +124,7 @@ enum FeedHTML {
 
     private static func endTag(_ name: String, sanitize: Bool, unacceptableDepth: inout Int, into out: inout String) {
         if sanitize, !acceptableElements.contains(name) {
-            if unacceptableElementsWithContent.contains(name) { unacceptableDepth = max(0, unacceptableDepth - 1) }
+            if unacceptableElementsWithContent.contains(name) { unacceptableDepth -= 1 }
             return
         }
         if !voidElements.contains(name) { out += "</\(name)>" }
@@ -148,6 +148,10 @@ enum FeedHTML {
 
     private static func safeAttributes(_ attributes: [(name: String, value: String)]) -> [(name: String, value: String)] {
         attributes.compactMap { attribute in
+            if attribute.name == "style" {
+                let style = FeedCSS.clean(attribute.value)
+                return style.isEmpty ? nil : (attribute.name, style)
+            }
             guard acceptableAttributes.contains(attribute.name) else { return nil }
             guard uriAttributes.contains(attribute.name) else { return attribute }
             return (attribute.name, FeedURI.safeJoin(attribute.value))

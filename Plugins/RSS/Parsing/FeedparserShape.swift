@@ -103,6 +103,9 @@ extension ParsedEntry {
         var object: [String: Any] = ["guidislink": guidIsLink]
         ParsedFeed.put(title, "title", in: &object)
         ParsedFeed.put(summary, "summary", in: &object)
+        if summary == nil, let body = content.first(where: { $0.type == "text/plain" || $0.isHTML }) {
+            object["summary"] = body.value
+        }
         if !content.isEmpty { object["content"] = content.map(ParsedFeed.detail) }
         ParsedFeed.putCommon(links: links, link: link, id: id, authors: authors, authorText: authorText, published: published,
                              updated: updated, tags: tags, in: &object)
