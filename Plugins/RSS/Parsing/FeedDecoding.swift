@@ -33,8 +33,8 @@ public struct FeedTransport: Sendable {
 /// Bytes to text: the encoding chosen the way RFC 3023 and feedparser choose it (byte-order
 /// mark, HTTP charset, XML declaration, then UTF-8 and windows-1252 as fallbacks).
 struct FeedDecoding {
-    /// The document as UTF-8 with its XML declaration rewritten to say so.
-    var utf8: [UInt8]
+    /// The decoded document.
+    var text: String
     /// The codec that worked, lower-case; `""` when none did.
     var encoding: String
     /// Why the declared or transported encoding or media type was wrong.
@@ -106,11 +106,11 @@ struct FeedDecoding {
             if decoded.encoding != declared {
                 problem = "CharacterEncodingOverride: document declared as \(declared), but parsed as \(decoded.encoding)"
             }
-            utf8 = Array(Self.replacingDeclaration(decoded.text).utf8)
+            text = decoded.text
         } else {
             encoding = ""
             problem = "CharacterEncodingUnknown: document encoding unknown, I tried \(tried.joined(separator: ", "))"
-            utf8 = Array(String(decoding: raw, as: UTF8.self).utf8)
+            text = String(decoding: raw, as: UTF8.self)
         }
     }
 
@@ -139,8 +139,9 @@ struct FeedDecoding {
         return value.isEmpty ? nil : String(value)
     }
 
-    /// The text with its XML declaration replaced by one that names UTF-8.
-    private static func replacingDeclaration(_ text: String) -> String {
+    /// The text with its XML declaration replaced by one that names UTF-8 (the bytes the XML
+    /// parser reads are UTF-8 whatever the source encoding was).
+    var xmlText: String {
         let declaration = "<?xml version='1.0' encoding='utf-8'?>"
         if text.hasPrefix("<?xml"), let end = text.firstIndex(of: ">") {
             return declaration + text[text.index(after: end)...]

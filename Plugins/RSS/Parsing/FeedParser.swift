@@ -21,10 +21,10 @@ public enum FeedParser {
         let decoded = FeedDecoding([UInt8](data), transport: transport)
         feed.encoding = decoded.encoding
         feed.problem = decoded.problem
-        if JSONFeedReader.isJSONFeed(decoded.utf8, mediaType: decoded.mediaType) {
-            return JSONFeedReader.read(decoded.utf8, transport: transport, into: feed)
+        if JSONFeedReader.isJSONFeed(decoded.text, mediaType: decoded.mediaType) {
+            return JSONFeedReader.read(decoded.text, transport: transport, into: feed)
         }
-        let (text, netscape) = FeedDoctype.replace(String(decoding: decoded.utf8, as: UTF8.self))
+        let (text, netscape) = FeedDoctype.replace(decoded.xmlText)
         let tree: XMLTree
         do {
             tree = try XMLTree(data: Data(text.utf8), url: nil, encoding: "utf-8", maximumBytes: maximumBytes * 2)

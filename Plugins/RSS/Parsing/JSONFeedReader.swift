@@ -3,16 +3,16 @@ import Foundation
 /// JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1) into the same model.
 enum JSONFeedReader {
     /// A JSON media type, or a body whose first non-space byte is `{` and which names a JSON Feed version.
-    static func isJSONFeed(_ utf8: [UInt8], mediaType: String) -> Bool {
+    static func isJSONFeed(_ text: String, mediaType: String) -> Bool {
         if mediaType == "application/feed+json" || mediaType == "application/json" || mediaType.hasSuffix("+json") { return true }
-        guard let first = utf8.drop(while: { $0.isHTMLSpace || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF }).first else { return false }
-        return first == UInt8(ascii: "{") && String(decoding: utf8.prefix(4096), as: UTF8.self).contains("jsonfeed.org/version")
+        let head = text.utf8.prefix(4096)
+        guard let first = head.first(where: { !$0.isHTMLSpace }) else { return false }
+        return first == UInt8(ascii: "{") && String(decoding: head, as: UTF8.self).contains("jsonfeed.org/version")
     }
 
-    static func read(_ utf8: [UInt8], transport: FeedTransport, into start: ParsedFeed) -> ParsedFeed {
+    static func read(_ text: String, transport: FeedTransport, into start: ParsedFeed) -> ParsedFeed {
         var feed = start
-        let body = utf8.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(utf8.dropFirst(3)) : utf8
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
             feed.problem = feed.problem ?? "JSONDecodeError: the document is not a JSON object"
             return feed
         }
