@@ -71,7 +71,7 @@ enum FeedURI {
 
     /// `http:///x` → `http://x`, as feedparser normalises before joining.
     private static func collapsingSlashesAfterScheme(_ text: String) -> String {
-        guard let parts = Optional(Parts(text)), parts.scheme != nil, let range = text.range(of: "://") else { return text }
+        guard Parts(text).scheme != nil, let range = text.range(of: "://") else { return text }
         var rest = text[range.upperBound...]
         while rest.hasPrefix("/") { rest = rest.dropFirst() }
         return String(text[..<range.upperBound] + rest)

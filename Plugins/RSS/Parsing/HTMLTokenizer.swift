@@ -3,7 +3,7 @@ import Foundation
 /// feedparser uses it, so that re-serialised markup matches what feed readers expect byte for
 /// byte: references stay as written, anything that is not a complete tag is text.
 struct HTMLTokenizer {
-    enum Token: Equatable {
+    enum Token {
         case startTag(String, [(name: String, value: String)], selfClosing: Bool)
         case endTag(String)
         case text(String)
@@ -12,8 +12,6 @@ struct HTMLTokenizer {
         case comment(String)
         case processingInstruction(String)
         case declaration(String)
-
-        static func == (lhs: Token, rhs: Token) -> Bool { "\(lhs)" == "\(rhs)" }
     }
 
     private let bytes: [UInt8]
