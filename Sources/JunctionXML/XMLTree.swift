@@ -62,16 +62,16 @@ public final class XMLTree {
         return (document, message)
     }
 
-    /// Appends the text of `first` and its siblings (and descendants when `deep`), expanding
-    /// internal entities one level within the budget.
-    fileprivate func appendText(of first: xmlNodePtr?, to out: inout String, deep: Bool) {
+    /// Appends the text of `first` and its siblings (unless `siblings` is false) and of their
+    /// descendants when `deep`, expanding internal entities one level within the budget.
+    fileprivate func appendText(of first: xmlNodePtr?, to out: inout String, deep: Bool, siblings: Bool = true) {
         var stack: [xmlNodePtr?] = [first]
         while let top = stack.last {
             guard let node = top else {
                 stack.removeLast()
                 continue
             }
-            stack[stack.count - 1] = node.pointee.next
+            stack[stack.count - 1] = siblings || stack.count > 1 ? node.pointee.next : nil
             switch node.pointee.type {
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 if let text = LibXML2.string(node.pointee.content) { out += text }
@@ -126,6 +126,44 @@ public final class XMLTree {
             return out
         }
 
+        /// The namespace prefix as written, if any.
+        public var prefix: String? { LibXML2.string(node.pointee.ns?.pointee.prefix) }
+
+        /// The attributes in document order (values expanded within the budget).
+        public var attributes: [Attribute] {
+            var out: [Attribute] = []
+            var attribute = node.pointee.properties
+            while let current = attribute {
+                var value = ""
+                tree.appendText(of: current.pointee.children, to: &value, deep: false)
+                out.append(Attribute(
+                    name: LibXML2.string(current.pointee.name) ?? "", prefix: LibXML2.string(current.pointee.ns?.pointee.prefix),
+                    namespaceURI: LibXML2.string(current.pointee.ns?.pointee.href), value: value))
+                attribute = current.pointee.next
+            }
+            return out
+        }
+
+        /// The child elements and text runs in document order (mixed content); adjacent text,
+        /// CDATA and expanded entities are merged into one run.
+        public var contents: [Content] {
+            var out: [Content] = []
+            var pending = ""
+            var child = node.pointee.children
+            while let current = child {
+                child = current.pointee.next
+                if current.pointee.type == XML_ELEMENT_NODE {
+                    if !pending.isEmpty { out.append(.text(pending)) }
+                    pending = ""
+                    out.append(.element(Element(node: current, tree: tree)))
+                } else {
+                    tree.appendText(of: current, to: &pending, deep: false, siblings: false)
+                }
+            }
+            if !pending.isEmpty { out.append(.text(pending)) }
+            return out
+        }
+
         /// The child elements named `name` in `namespace`.
         public func children(_ name: String, namespace: String?) -> [Element] {
             children.filter { $0.name == name && $0.namespaceURI == namespace }
@@ -171,6 +209,22 @@ public final class XMLTree {
             defer { cxml_free(resolved) }
             return String(cString: resolved)
         }
+    }
+}
+
+extension XMLTree {
+    /// An attribute as written: local name, prefix, namespace and value.
+    public struct Attribute: Sendable, Equatable {
+        public let name: String
+        public let prefix: String?
+        public let namespaceURI: String?
+        public let value: String
+    }
+
+    /// One piece of an element's mixed content.
+    public enum Content {
+        case element(Element)
+        case text(String)
     }
 }
 

@@ -96,7 +96,7 @@ struct LookupTests {
         }
     }
 
-    @Test("hostile or wrong answers each end in a clear reason within the timeout, and nothing is stored")
+    @Test("hostile or wrong answers each end in a clear reason within the timeouts, and nothing is stored")
     func badAnswers() async throws {
         try await LoopbackSink.run { sink in
             try await Hub.with(timeout: .seconds(1)) { runtime in
@@ -118,7 +118,7 @@ struct LookupTests {
                     let started = ContinuousClock.now
                     let failure = try await #require(throws: DiscoveryFailure.self) { try await runtime.discovery.lookup(address) }
                     #expect(failure.attempts.first?.reason.contains(reason) == true, "case \(index): \(failure)")
-                    #expect(ContinuousClock.now - started < .seconds(8), "case \(index)")
+                    #expect(ContinuousClock.now - started < .seconds(15), "case \(index)")
                     #expect(try await runtime.store.read { try await $0.xchans(address: address) }.isEmpty)
                 }
             }

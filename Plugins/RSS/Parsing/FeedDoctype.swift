@@ -1,0 +1,62 @@
+import Foundation
+/// The DOCTYPE of a feed replaced before XML parsing (what feedparser does): the internal
+/// subset keeps only simple entities (literal text or one character reference), so entity
+/// bombs and external entities never reach the parser; undeclared HTML entities then make the
+/// document ill-formed and the recovery pass reads them from the HTML table.
+enum FeedDoctype {
+    /// The rewritten document and whether the DOCTYPE named Netscape's RSS 0.91.
+    static func replace(_ text: String) -> (text: String, isNetscapeRSS: Bool) {
+        let utf8 = Array(text.utf8)
+        // The prolog is everything before the first element.
+        var start = -1
+        for index in 0..<max(0, utf8.count - 1) where utf8[index] == UInt8(ascii: "<") && utf8[index + 1].isWordByte {
+            start = index
+            break
+        }
+        let split = start + 1
+        let head = String(decoding: utf8[..<split], as: UTF8.self)
+        guard head.contains("<!") else { return (text, false) }
+        let body = String(decoding: utf8[split...], as: UTF8.self)
+        let (withoutEntities, entities) = removing("ENTITY", from: head)
+        let (out, doctypes) = removing("DOCTYPE", from: withoutEntities)
+        let isNetscape = doctypes.first?.lowercased().contains("netscape") ?? false
+        var replacement = ""
+        if doctypes.count == 1 {
+            let safe = entities.compactMap(safeEntity)
+            if !safe.isEmpty {
+                replacement = "<!DOCTYPE feed [\n" + safe.map { "<!ENTITY \($0.name) \"\($0.value)\">" }.joined(separator: "\n") + "\n]>"
+            }
+        }
+        // Put the replacement where the DOCTYPE was: before the first element.
+        let prolog = out.hasSuffix("<") ? String(out.dropLast()) + replacement + "<" : out + replacement
+        return (prolog + body, isNetscape)
+    }
+
+    /// `text` without its `<!KEYWORD …>` declarations, and their bodies.
+    private static func removing(_ keyword: String, from text: String) -> (String, [String]) {
+        var out = ""
+        var found: [String] = []
+        var rest = Substring(text)
+        while let open = rest.range(of: "<!" + keyword) {
+            guard let close = rest[open.upperBound...].firstIndex(of: ">") else { break }
+            out += rest[..<open.lowerBound]
+            found.append(String(rest[open.upperBound..<close]))
+            rest = rest[rest.index(after: close)...]
+        }
+        return (out + rest, found)
+    }
+
+    /// ` name "value"` when the value is literal text or a single character reference.
+    private static func safeEntity(_ declaration: String) -> (name: String, value: String)? {
+        let trimmed = declaration.trimmingWhitespace
+        guard declaration.first?.isWhitespace == true, let space = trimmed.firstIndex(where: \.isWhitespace) else { return nil }
+        let name = trimmed[..<space]
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return nil }
+        let rest = trimmed[space...].drop(while: \.isWhitespace)
+        guard rest.first == "\"", let close = rest.dropFirst().firstIndex(of: "\"") else { return nil }
+        let value = rest[rest.index(after: rest.startIndex)..<close]
+        let isCharacterReference = value.hasPrefix("&#") && value.hasSuffix(";") && value.dropFirst(2).dropLast().allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+        guard isCharacterReference || !value.contains("&") else { return nil }
+        return (String(name), String(value))
+    }
+}

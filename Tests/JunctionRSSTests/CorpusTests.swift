@@ -1,0 +1,43 @@
+import Foundation
+import JunctionTesting
+import Testing
+
+/// feedparser's test corpus (`shared/corpus/feedparser`) through `junction feed parse`: the
+/// runner evaluates every mappable `Expect:` line and fails when a folder drops below the
+/// figures recorded in `docs/protocols/rss-corpus.json` or the total below 95 %.
+@Suite("feedparser corpus")
+struct CorpusTests {
+    /// The built `junction` binary: `JUNCTION_BINARY`, or beside the test bundle.
+    static let junctionBinary: String = {
+        if let path = ProcessInfo.processInfo.environment["JUNCTION_BINARY"] { return path }
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        while directory.path != "/" {
+            let candidate = directory.appendingPathComponent("junction").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return ".build/debug/junction"
+    }()
+
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test("the mappable expectations pass at or above the recorded figures")
+    func corpusCheck() throws {
+        let corpus = SharedData.root.appendingPathComponent("corpus/feedparser").path
+        try #require(FileManager.default.fileExists(atPath: corpus), "the corpus is missing: \(corpus)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.currentDirectoryURL = Self.repository
+        process.arguments = [
+            "python3", "scripts/feedparser-expect.py", "--corpus", corpus, "--command", "\(Self.junctionBinary) feed parse",
+            "--batch", "--check", "docs/protocols/rss-corpus.json", "--show-failures", "0",
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(printed)")
+    }
+}
