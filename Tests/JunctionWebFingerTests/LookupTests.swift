@@ -99,7 +99,7 @@ struct LookupTests {
     @Test("hostile or wrong answers each end in a clear reason within the timeouts, and nothing is stored")
     func badAnswers() async throws {
         try await LoopbackSink.run { sink in
-            try await Hub.with(timeout: .seconds(1)) { runtime in
+            try await Hub.with(timeout: .seconds(3)) { runtime in
                 let cases: [(LoopbackSink.Reply, Duration, String)] = [
                     (.init(status: 200, headers: ["Content-Type": "text/html"], body: Data("<html></html>".utf8)), .zero, "text/html"),
                     (.init(status: 200, headers: Self.jrd, body: Data("{\"subject\": ".utf8)), .zero, "not a JSON object"),
@@ -107,7 +107,7 @@ struct LookupTests {
                      .zero, "describes acct:other@elsewhere.example"),
                     (.init(status: 200, headers: Self.jrd, body: Data(repeating: 0x20, count: 300 * 1024)), .zero, "KiB"),
                     (.init(status: 302, headers: ["Location": "\(sink.url)/.well-known/webfinger"]), .zero, "redirects more than"),
-                    (.init(status: 200, headers: Self.jrd, body: Data("{}".utf8)), .seconds(2), "did not answer in time"),
+                    (.init(status: 200, headers: Self.jrd, body: Data("{}".utf8)), .seconds(4), "did not answer in time"),
                     (.init(status: 200, headers: Self.jrd, body: JRD.encode(IdentityDocument(subject: "acct:x6@\(sink.host)"))), .zero,
                      "names no protocol"),
                 ]
@@ -118,7 +118,7 @@ struct LookupTests {
                     let started = ContinuousClock.now
                     let failure = try await #require(throws: DiscoveryFailure.self) { try await runtime.discovery.lookup(address) }
                     #expect(failure.attempts.first?.reason.contains(reason) == true, "case \(index): \(failure)")
-                    #expect(ContinuousClock.now - started < .seconds(15), "case \(index)")
+                    #expect(ContinuousClock.now - started < .seconds(20), "case \(index)")
                     #expect(try await runtime.store.read { try await $0.xchans(address: address) }.isEmpty)
                 }
             }
