@@ -4,6 +4,7 @@ public enum Schema {
         .coreRecords,
         .queue,
         .queueLeases,
+        .queueClaims,
     ]
 
     /// The version a database has once every migration ran.
