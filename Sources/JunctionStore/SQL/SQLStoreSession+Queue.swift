@@ -3,25 +3,38 @@ import JunctionCore
 import SQLKit
 
 extension SQLStoreSession: QueueRecords {
+    /// Queue entries per INSERT: each binds 12 values.
+    private static let entriesPerInsert = bindsPerQuery / 12
+
     @discardableResult
     func enqueue(_ drafts: [QueueEntryDraft], network: String, channelID: Int64?, itemID: Int64?, now: Date) async throws -> [Int64] {
         var ids: [Int64] = []
         let stamp = now.millisecondsSince1970
-        for draft in drafts {
-            let row = try await db.raw("""
+        for chunk in drafts.chunked(maximum: Self.entriesPerInsert) {
+            let rows = try chunk.map { draft in
+                SQLGroupExpression([
+                    SQLBind(draft.driver), SQLBind(network), SQLBind(draft.destination), SQLBind(draft.endpoint), SQLBind(draft.payload),
+                    SQLBind(draft.contentType), SQLBind(channelID), SQLBind(itemID), SQLBind(try jsonText(draft.recipients)),
+                    SQLBind(draft.priority), SQLLiteral.string("pending"), SQLLiteral.numeric("0"), SQLBind(stamp), SQLBind(stamp),
+                ] as [any SQLExpression])
+            }
+            // Both backends number the rows of one INSERT in the order of its VALUES: sorted, the
+            // new ids line up with the drafts.
+            let chunkIDs = try await db.raw("""
                 INSERT INTO outq (driver, network, destination, endpoint, payload, content_type, channel_id, item_id, recipients,
                                   priority, state, attempts, created, next_attempt)
-                VALUES (\(bind: draft.driver), \(bind: network), \(bind: draft.destination), \(bind: draft.endpoint),
-                        \(bind: draft.payload), \(bind: draft.contentType), \(bind: channelID), \(bind: itemID),
-                        \(bind: try jsonText(draft.recipients)), \(bind: draft.priority), 'pending', 0, \(bind: stamp), \(bind: stamp))
+                VALUES \(SQLList(rows))
                 RETURNING id
-                """).first()
-            let id: Int64 = try row?.value("id") ?? 0
-            ids.append(id)
-            try await insertReports(draft.recipients.map {
-                DeliveryReport(itemID: itemID, recipient: $0, destination: draft.destination, queueEntryID: id, status: .queued,
-                               reason: nil, attempts: 0, nextAttempt: now, updated: now)
-            }, channelID: channelID)
+                """).all().map { try $0.value("id", Int64.self) }.sorted()
+            // One queued report per recipient, expanded from the entries' recipient lists by the
+            // database: a fan-out to thousands of recipients costs one statement, not thousands of binds.
+            try await db.raw("""
+                INSERT INTO dreport (item_id, channel_id, recipient, destination, outq_id, status, attempts, next_attempt, updated)
+                SELECT o.item_id, o.channel_id, r.value, o.destination, o.id, 'queued', 0, o.next_attempt, o.created
+                FROM outq o, \(unsafeRaw: backend.jsonTextElements(of: "o.recipients", as: "r"))
+                WHERE o.id IN (\(SQLList(chunkIDs.map { SQLBind($0) })))
+                """).run()
+            ids += chunkIDs
         }
         return ids
     }
