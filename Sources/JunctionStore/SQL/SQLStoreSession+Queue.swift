@@ -97,39 +97,62 @@ extension SQLStoreSession: QueueRecords {
         return chosen.compactMap { claimed[$0] }
     }
 
-    func finishEntry(_ entry: QueueEntry, decision: DeliveryPolicy.Decision, now: Date) async throws {
+    func finishEntries(_ finished: [(entry: QueueEntry, decision: DeliveryPolicy.Decision)], now: Date) async throws {
         let stamp = now.millisecondsSince1970
-        switch decision {
-        case .delivered, .refused:
-            let (status, reason): (DeliveryReport.Status, String?) = if case .refused(let why) = decision { (.refused, why) } else { (.delivered, nil) }
-            try await db.raw("DELETE FROM outq WHERE id = \(bind: entry.id)").run()
-            try await db.raw("""
-                UPDATE dreport SET status = \(bind: status.rawValue), reason = \(bind: reason), attempts = \(bind: entry.attempts),
-                    next_attempt = NULL, updated = \(bind: stamp)
-                WHERE outq_id = \(bind: entry.id)
-                """).run()
-        case .retry(let at, let reason):
-            try await db.raw("""
-                UPDATE outq SET next_attempt = \(bind: at.millisecondsSince1970), lease_until = NULL, lease_owner = NULL,
-                    last_error = \(bind: reason)
-                WHERE id = \(bind: entry.id)
-                """).run()
-            try await db.raw("""
-                UPDATE dreport SET status = 'failing', reason = \(bind: reason), attempts = \(bind: entry.attempts),
-                    next_attempt = \(bind: at.millisecondsSince1970), updated = \(bind: stamp)
-                WHERE outq_id = \(bind: entry.id)
-                """).run()
-        case .deadLetter(let reason):
-            try await db.raw("""
-                UPDATE outq SET state = 'dead_letter', lease_until = NULL, lease_owner = NULL, last_error = \(bind: reason)
-                WHERE id = \(bind: entry.id)
-                """).run()
-            try await db.raw("""
-                UPDATE dreport SET status = 'dead_letter', reason = \(bind: reason), attempts = \(bind: entry.attempts),
-                    next_attempt = NULL, updated = \(bind: stamp)
-                WHERE outq_id = \(bind: entry.id)
-                """).run()
+        // Delivered and refused entries leave the queue together; their reports are updated in
+        // one statement per distinct outcome.
+        var done: [Int64] = []
+        var reports: [ReportUpdate: [Int64]] = [:]
+        for (entry, decision) in finished {
+            switch decision {
+            case .delivered:
+                done.append(entry.id)
+                reports[ReportUpdate(status: .delivered, reason: nil, attempts: entry.attempts), default: []].append(entry.id)
+            case .refused(let reason):
+                done.append(entry.id)
+                reports[ReportUpdate(status: .refused, reason: reason, attempts: entry.attempts), default: []].append(entry.id)
+            case .retry(let at, let reason):
+                try await db.raw("""
+                    UPDATE outq SET next_attempt = \(bind: at.millisecondsSince1970), lease_until = NULL, lease_owner = NULL,
+                        last_error = \(bind: reason)
+                    WHERE id = \(bind: entry.id)
+                    """).run()
+                try await db.raw("""
+                    UPDATE dreport SET status = 'failing', reason = \(bind: reason), attempts = \(bind: entry.attempts),
+                        next_attempt = \(bind: at.millisecondsSince1970), updated = \(bind: stamp)
+                    WHERE outq_id = \(bind: entry.id)
+                    """).run()
+            case .deadLetter(let reason):
+                try await db.raw("""
+                    UPDATE outq SET state = 'dead_letter', lease_until = NULL, lease_owner = NULL, last_error = \(bind: reason)
+                    WHERE id = \(bind: entry.id)
+                    """).run()
+                try await db.raw("""
+                    UPDATE dreport SET status = 'dead_letter', reason = \(bind: reason), attempts = \(bind: entry.attempts),
+                        next_attempt = NULL, updated = \(bind: stamp)
+                    WHERE outq_id = \(bind: entry.id)
+                    """).run()
+            }
         }
+        for chunk in done.chunked(maximum: Self.bindsPerQuery) {
+            try await db.raw("DELETE FROM outq WHERE id IN (\(SQLList(chunk.map { SQLBind($0) })))").run()
+        }
+        for (update, ids) in reports {
+            for chunk in ids.chunked(maximum: Self.bindsPerQuery) {
+                try await db.raw("""
+                    UPDATE dreport SET status = \(bind: update.status.rawValue), reason = \(bind: update.reason), attempts = \(bind: update.attempts),
+                        next_attempt = NULL, updated = \(bind: stamp)
+                    WHERE outq_id IN (\(SQLList(chunk.map { SQLBind($0) })))
+                    """).run()
+            }
+        }
+    }
+
+    /// The report columns a finished entry sets; entries that share them are updated together.
+    private struct ReportUpdate: Hashable {
+        var status: DeliveryReport.Status
+        var reason: String?
+        var attempts: Int
     }
 
     func releaseEntries(destination host: String, at date: Date) async throws {
