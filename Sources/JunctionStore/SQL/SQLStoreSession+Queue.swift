@@ -65,10 +65,10 @@ extension SQLStoreSession: QueueRecords {
         guard limit > 0 else { return [] }
         let stamp = now.millisecondsSince1970
         var inFlight: [String: Int] = [:]
-        for row in try await db.raw("""
-            SELECT destination, COUNT(*) AS n FROM outq WHERE lease_until > \(bind: stamp) AND state = 'pending' GROUP BY destination
-            """).all() {
-            inFlight[try row.value("destination")] = Int(try row.value("n", Int64.self))
+        // Only pending entries hold leases (finishing clears or deletes them), so the lease index
+        // alone finds what is in flight; a state condition would steer SQLite to scan `outq_claim`.
+        for row in try await db.raw("SELECT destination FROM outq WHERE lease_until > \(bind: stamp)").all() {
+            inFlight[try row.value("destination", String.self), default: 0] += 1
         }
         // Candidates without their payloads: most are passed over for their destination's limit.
         let candidates = try await db.raw("""
