@@ -5,6 +5,7 @@ public enum Schema {
         .queue,
         .queueLeases,
         .discoveryCache,
+        .queueClaims,
     ]
 
     /// The version a database has once every migration ran.
