@@ -22,22 +22,13 @@ struct CorpusTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     @Test("the mappable expectations pass at or above the recorded figures")
-    func corpusCheck() throws {
+    func corpusCheck() async throws {
         let corpus = SharedData.root.appendingPathComponent("corpus/feedparser").path
         try #require(FileManager.default.fileExists(atPath: corpus), "the corpus is missing: \(corpus)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.currentDirectoryURL = Self.repository
-        process.arguments = [
+        let result = try await ExternalProcess.run("/usr/bin/env", [
             "python3", "scripts/feedparser-expect.py", "--corpus", corpus, "--command", "\(Self.junctionBinary) feed parse",
             "--batch", "--check", "docs/protocols/rss-corpus.json", "--show-failures", "0",
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(printed)")
+        ], directory: Self.repository)
+        #expect(result.status == 0, "\(result.text)")
     }
 }

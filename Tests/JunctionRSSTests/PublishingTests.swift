@@ -127,7 +127,7 @@ struct PublishingTests {
             for file in ["feed.rss", "feed.atom"] {
                 var text = ""
                 try await client.execute(uri: "/channel/jane/\(file)", method: .get) { text = Self.body($0) }
-                let parsed = try Self.feedparser(python, text)
+                let parsed = try await Self.feedparser(python, text)
                 #expect(parsed["bozo"] as? Bool == false, "\(file)")
                 #expect(parsed["title"] as? String == "Jane & Co", "\(file)")
                 let entries = try #require(parsed["entries"] as? [[String: Any]])
@@ -143,7 +143,7 @@ struct PublishingTests {
     }
 
     /// Runs feedparser over `document` and returns the fields compared.
-    static func feedparser(_ python: String, _ document: String) throws -> [String: Any] {
+    static func feedparser(_ python: String, _ document: String) async throws -> [String: Any] {
         let script = """
         import calendar, feedparser, json, sys
         d = feedparser.parse(sys.stdin.buffer.read())
@@ -151,18 +151,7 @@ struct PublishingTests {
             {"id": e.get("id"), "title": e.get("title"), "link": e.get("link"),
              "published": calendar.timegm(e.published_parsed) if e.get("published_parsed") else None} for e in d.entries]}))
         """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", script]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(document.utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let data = try await ExternalProcess.run(python, ["-c", script], input: Data(document.utf8)).output
         return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
     }
 }
