@@ -5,7 +5,6 @@ public enum Schema {
         .queue,
         .queueLeases,
         .discoveryCache,
-        .queueClaims,
     ]
 
     /// The version a database has once every migration ran.

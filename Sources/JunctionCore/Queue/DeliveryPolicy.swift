@@ -72,25 +72,6 @@ public struct DeliveryPolicy: Sendable {
         return site
     }
 
-    /// How old a healthy destination's recorded last success may grow before a further success
-    /// is written; far below ``deadSiteAfter``, so it never makes a live site look silent.
-    public var siteRefreshInterval: TimeInterval = 60
-
-    /// Whether `after`, a destination's health after some attempts, must be written over
-    /// `recorded` (nil when nothing is recorded yet): when the health changed, or when the recorded
-    /// last success is ``siteRefreshInterval`` old. A success to a healthy site writes nothing else.
-    public func mustRecord(_ after: Site, over recorded: Site?) -> Bool {
-        guard let recorded else { return true }
-        var health = after
-        health.updated = recorded.updated
-        health.lastSuccess = recorded.lastSuccess
-        if health != recorded { return true }
-        guard let success = after.lastSuccess, let recordedSuccess = recorded.lastSuccess else {
-            return after.lastSuccess != recorded.lastSuccess
-        }
-        return success.timeIntervalSince(recordedSuccess) >= siteRefreshInterval
-    }
-
     /// How often a dead destination is probed to see whether it came back.
     public var deadSiteProbeInterval: TimeInterval = 24 * 3600
 

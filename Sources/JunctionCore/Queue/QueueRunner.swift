@@ -28,24 +28,7 @@ public final class QueueRunner: Service, Sendable {
     // Not ProcessInfo.hostName: it resolves the name through DNS and can stall start-up for seconds.
     private let owner = "\(getpid()):\(UUID().uuidString.prefix(8))"
     private let wake: WakeSignal
-    private let state = Mutex(State())
-
-    /// Deliveries in flight, and finished attempts waiting to be recorded.
-    private struct State {
-        var inFlight = 0
-        var finished: [Attempt] = []
-        /// True while one task records finished attempts for all.
-        var recording = false
-    }
-
-    /// One finished attempt, before it is recorded.
-    private struct Attempt {
-        var entry: QueueEntry
-        var outcome: DeliveryOutcome
-        var decision: DeliveryPolicy.Decision
-        var ended: Date
-        var elapsed: Duration
-    }
+    private let inFlight = Mutex(0)
 
     public init(store: any Store, hooks: HookRegistry, drivers: @escaping @Sendable () -> [String: any QueueDriver],
                 configuration: Configuration = .init(), wake: WakeSignal = WakeSignal(), logger: Logger) {
@@ -63,7 +46,7 @@ public final class QueueRunner: Service, Sendable {
     public func run() async throws {
         try await withThrowingDiscardingTaskGroup { group in
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                let free = configuration.workers - state.withLock { $0.inFlight }
+                let free = configuration.workers - inFlight.withLock { $0 }
                 var claimed: [QueueEntry] = []
                 if free > 0 {
                     do {
@@ -71,15 +54,19 @@ public final class QueueRunner: Service, Sendable {
                     } catch is CancellationError {
                         break
                     } catch {
-                        logger.error("claiming queue entries failed", metadata: ["error": "\(String(reflecting: error))"])
+                        logger.error("claiming queue entries failed", metadata: ["error": "\(error)"])
                     }
                 }
-                state.withLock { $0.inFlight += claimed.count }
                 for entry in claimed {
-                    group.addTask { await self.finish(await self.attempt(entry)) }
+                    inFlight.withLock { $0 += 1 }
+                    group.addTask {
+                        await self.attempt(entry)
+                        self.inFlight.withLock { $0 -= 1 }
+                        self.signal()
+                    }
                 }
                 if claimed.isEmpty {
-                    // Sleep until new work, recorded deliveries, or the poll interval.
+                    // Sleep until new work, a finished delivery, or the poll interval.
                     await wake.wait(timeout: configuration.idlePoll)
                 }
             }
@@ -96,8 +83,8 @@ public final class QueueRunner: Service, Sendable {
         }
     }
 
-    /// One delivery attempt and its decision.
-    private func attempt(_ entry: QueueEntry) async -> Attempt {
+    /// One delivery attempt and its bookkeeping.
+    func attempt(_ entry: QueueEntry) async {
         let started = ContinuousClock.now
         let outcome: DeliveryOutcome
         if let driver = drivers()[entry.driver] {
@@ -107,89 +94,35 @@ public final class QueueRunner: Service, Sendable {
         }
         let elapsed = ContinuousClock.now - started
         let now = Date()
-        let decision = configuration.policy.decide(outcome, created: entry.created, attempts: entry.attempts, now: now,
-                                                   random: Double.random(in: 0..<1))
-        return Attempt(entry: entry, outcome: outcome, decision: decision, ended: now, elapsed: elapsed)
-    }
-
-    /// Queues `attempt` for recording. Attempts are recorded in batches, one transaction each:
-    /// the first to finish records, and whatever finishes meanwhile goes in its next batch.
-    private func finish(_ attempt: Attempt) async {
-        let records = state.withLock { state in
-            state.finished.append(attempt)
-            if state.recording { return false }
-            state.recording = true
-            return true
-        }
-        guard records else { return }
-        while true {
-            let batch = state.withLock { state in
-                let batch = state.finished
-                state.finished = []
-                if batch.isEmpty { state.recording = false }
-                return batch
-            }
-            if batch.isEmpty { return }
-            await record(batch)
-            state.withLock { $0.inFlight -= batch.count }
-            signal()
-            for attempt in batch {
-                _ = await hooks.run(.queueDeliver, QueueDelivery(entry: attempt.entry, outcome: attempt.outcome))
-            }
-        }
-    }
-
-    /// Records finished attempts in one transaction: each destination's health (written only
-    /// when it changed), the entries and their reports, and the release or hold of the entries
-    /// waiting for a destination, in the order the attempts ended.
-    private func record(_ batch: [Attempt]) async {
         let policy = configuration.policy
+        let decision = policy.decide(outcome, created: entry.created, attempts: entry.attempts, now: now, random: Double.random(in: 0..<1))
         do {
             try await store.write { session in
-                let recorded = Dictionary(try await session.sites(hosts: Array(Set(batch.map(\.entry.destination)))).map { ($0.host, $0) },
-                                          uniquingKeysWith: { first, _ in first })
-                var sites = recorded
-                var done: [(entry: QueueEntry, decision: DeliveryPolicy.Decision)] = []
-                for attempt in batch {
-                    let entry = attempt.entry
-                    let before = sites[entry.destination] ?? Site(host: entry.destination, network: entry.network, updated: attempt.ended)
-                    sites[entry.destination] = policy.site(before, after: attempt.outcome, now: attempt.ended)
-                    switch attempt.decision {
-                    case .delivered, .refused:
-                        // Gone from the queue once recorded; it holds its lease until then.
-                        done.append((entry, attempt.decision))
-                    case .retry, .deadLetter:
-                        try await session.finishEntries([(entry, attempt.decision)], now: attempt.ended)
-                    }
-                    if attempt.outcome.destinationAnswered, before.failureStreak > 0 {
-                        // The probe got through: everything held back goes now.
-                        try await session.releaseEntries(destination: entry.destination, at: attempt.ended)
-                    } else if case .retry(let at, _) = attempt.decision {
-                        // While the destination fails, the rest wait for this entry, the next probe.
-                        try await session.holdEntries(destination: entry.destination, until: at, except: entry.id)
-                    }
-                }
-                try await session.finishEntries(done, now: Date())
-                for site in sites.values where policy.mustRecord(site, over: recorded[site.host]) {
-                    try await session.upsertSite(site)
+                let before = try await session.site(host: entry.destination) ?? Site(host: entry.destination, network: entry.network, updated: now)
+                let after = policy.site(before, after: outcome, now: now)
+                try await session.upsertSite(after)
+                try await session.finishEntry(entry, decision: decision, now: now)
+                if outcome.destinationAnswered, before.failureStreak > 0 {
+                    // The probe got through: everything held back goes now.
+                    try await session.releaseEntries(destination: entry.destination, at: now)
+                } else if case .retry(let at, _) = decision {
+                    // While the destination fails, the rest wait for this entry, the next probe.
+                    try await session.holdEntries(destination: entry.destination, until: at, except: entry.id)
                 }
             }
         } catch is CancellationError {
-            // Stopped mid-way (not a graceful shutdown): the leases run out and the entries are tried again.
-            logger.debug("recording deliveries was cancelled", metadata: ["queue.entries": "\(batch.map(\.entry.id))"])
+            // Stopped mid-way (not a graceful shutdown): the lease runs out and the entry is tried again.
+            logger.debug("recording a delivery was cancelled", metadata: ["queue.entry": "\(entry.id)"])
         } catch {
-            // The leases run out and the entries are tried again: nothing is lost.
-            logger.error("recording deliveries failed", metadata: ["queue.entries": "\(batch.map(\.entry.id))",
-                                                                   "error": "\(String(reflecting: error))"])
+            // The lease runs out and the entry is tried again: nothing is lost.
+            logger.error("recording a delivery failed", metadata: ["queue.entry": "\(entry.id)", "error": "\(error)"])
         }
-        for attempt in batch {
-            measure(attempt)
-        }
+        record(entry, outcome: outcome, decision: decision, elapsed: elapsed)
+        _ = await hooks.run(.queueDeliver, QueueDelivery(entry: entry, outcome: outcome))
     }
 
-    private func measure(_ attempt: Attempt) {
-        let (entry, outcome, elapsed) = (attempt.entry, attempt.outcome, attempt.elapsed)
-        let result = switch attempt.decision {
+    private func record(_ entry: QueueEntry, outcome: DeliveryOutcome, decision: DeliveryPolicy.Decision, elapsed: Duration) {
+        let result = switch decision {
         case .delivered: "delivered"
         case .refused: "refused"
         case .retry: "retry"
@@ -198,7 +131,7 @@ public final class QueueRunner: Service, Sendable {
         Counter(label: "junction_deliveries_total", dimensions: [("network", entry.network), ("result", result)]).increment()
         Timer(label: "junction_delivery_duration_seconds", dimensions: [("network", entry.network)], preferredDisplayUnit: .seconds)
             .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-        if case .delivered = attempt.decision {} else {
+        if case .delivered = decision {} else {
             logger.info("delivery not completed", metadata: [
                 "queue.entry": "\(entry.id)", "queue.destination": "\(entry.destination)",
                 "queue.attempts": "\(entry.attempts)", "queue.outcome": "\(outcome)",

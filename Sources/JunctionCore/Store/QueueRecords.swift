@@ -15,9 +15,9 @@ public protocol QueueRecords: Sendable {
     func claimDueEntries(now: Date, limit: Int, owner: String, leaseUntil: Date,
                          concurrency: (Site?) -> Int) async throws -> [QueueEntry]
 
-    /// Records the end of attempts: removes delivered and refused entries, reschedules or
-    /// dead-letters the rest, and updates the entries' reports.
-    func finishEntries(_ finished: [(entry: QueueEntry, decision: DeliveryPolicy.Decision)], now: Date) async throws
+    /// Records the end of an attempt: removes delivered and refused entries, reschedules or
+    /// dead-letters the rest, and updates the entry's reports.
+    func finishEntry(_ entry: QueueEntry, decision: DeliveryPolicy.Decision, now: Date) async throws
 
     /// Makes every pending, unleased entry to `host` due at `date`: its probe got through.
     func releaseEntries(destination host: String, at date: Date) async throws

@@ -47,10 +47,6 @@ struct PostgresBackend: SQLBackend {
     // Several hub processes share one queue.
     let skipLockedClause = "FOR UPDATE SKIP LOCKED"
 
-    func jsonTextElements(of column: String, as alias: String) -> String {
-        "jsonb_array_elements_text(\(column)::jsonb) AS \(alias)(value)"
-    }
-
     func isUniqueViolation(_ error: any Error) -> Bool {
         (error as? PSQLError)?.serverInfo?[.sqlState] == "23505"
     }

@@ -3,38 +3,25 @@ import JunctionCore
 import SQLKit
 
 extension SQLStoreSession: QueueRecords {
-    /// Queue entries per INSERT: each binds 12 values.
-    private static let entriesPerInsert = bindsPerQuery / 12
-
     @discardableResult
     func enqueue(_ drafts: [QueueEntryDraft], network: String, channelID: Int64?, itemID: Int64?, now: Date) async throws -> [Int64] {
         var ids: [Int64] = []
         let stamp = now.millisecondsSince1970
-        for chunk in drafts.chunked(maximum: Self.entriesPerInsert) {
-            let rows = try chunk.map { draft in
-                SQLGroupExpression([
-                    SQLBind(draft.driver), SQLBind(network), SQLBind(draft.destination), SQLBind(draft.endpoint), SQLBind(draft.payload),
-                    SQLBind(draft.contentType), SQLBind(channelID), SQLBind(itemID), SQLBind(try jsonText(draft.recipients)),
-                    SQLBind(draft.priority), SQLLiteral.string("pending"), SQLLiteral.numeric("0"), SQLBind(stamp), SQLBind(stamp),
-                ] as [any SQLExpression])
-            }
-            // Both backends number the rows of one INSERT in the order of its VALUES: sorted, the
-            // new ids line up with the drafts.
-            let chunkIDs = try await db.raw("""
+        for draft in drafts {
+            let row = try await db.raw("""
                 INSERT INTO outq (driver, network, destination, endpoint, payload, content_type, channel_id, item_id, recipients,
                                   priority, state, attempts, created, next_attempt)
-                VALUES \(SQLList(rows))
+                VALUES (\(bind: draft.driver), \(bind: network), \(bind: draft.destination), \(bind: draft.endpoint),
+                        \(bind: draft.payload), \(bind: draft.contentType), \(bind: channelID), \(bind: itemID),
+                        \(bind: try jsonText(draft.recipients)), \(bind: draft.priority), 'pending', 0, \(bind: stamp), \(bind: stamp))
                 RETURNING id
-                """).all().map { try $0.value("id", Int64.self) }.sorted()
-            // One queued report per recipient, expanded from the entries' recipient lists by the
-            // database: a fan-out to thousands of recipients costs one statement, not thousands of binds.
-            try await db.raw("""
-                INSERT INTO dreport (item_id, channel_id, recipient, destination, outq_id, status, attempts, next_attempt, updated)
-                SELECT o.item_id, o.channel_id, r.value, o.destination, o.id, 'queued', 0, o.next_attempt, o.created
-                FROM outq o, \(unsafeRaw: backend.jsonTextElements(of: "o.recipients", as: "r"))
-                WHERE o.id IN (\(SQLList(chunkIDs.map { SQLBind($0) })))
-                """).run()
-            ids += chunkIDs
+                """).first()
+            let id: Int64 = try row?.value("id") ?? 0
+            ids.append(id)
+            try await insertReports(draft.recipients.map {
+                DeliveryReport(itemID: itemID, recipient: $0, destination: draft.destination, queueEntryID: id, status: .queued,
+                               reason: nil, attempts: 0, nextAttempt: now, updated: now)
+            }, channelID: channelID)
         }
         return ids
     }
@@ -65,10 +52,10 @@ extension SQLStoreSession: QueueRecords {
         guard limit > 0 else { return [] }
         let stamp = now.millisecondsSince1970
         var inFlight: [String: Int] = [:]
-        // Only pending entries hold leases (finishing clears or deletes them), so the lease index
-        // alone finds what is in flight; a state condition would steer SQLite to scan `outq_claim`.
-        for row in try await db.raw("SELECT destination FROM outq WHERE lease_until > \(bind: stamp)").all() {
-            inFlight[try row.value("destination", String.self), default: 0] += 1
+        for row in try await db.raw("""
+            SELECT destination, COUNT(*) AS n FROM outq WHERE lease_until > \(bind: stamp) AND state = 'pending' GROUP BY destination
+            """).all() {
+            inFlight[try row.value("destination")] = Int(try row.value("n", Int64.self))
         }
         // Candidates without their payloads: most are passed over for their destination's limit.
         let candidates = try await db.raw("""
@@ -97,62 +84,39 @@ extension SQLStoreSession: QueueRecords {
         return chosen.compactMap { claimed[$0] }
     }
 
-    func finishEntries(_ finished: [(entry: QueueEntry, decision: DeliveryPolicy.Decision)], now: Date) async throws {
+    func finishEntry(_ entry: QueueEntry, decision: DeliveryPolicy.Decision, now: Date) async throws {
         let stamp = now.millisecondsSince1970
-        // Delivered and refused entries leave the queue together; their reports are updated in
-        // one statement per distinct outcome.
-        var done: [Int64] = []
-        var reports: [ReportUpdate: [Int64]] = [:]
-        for (entry, decision) in finished {
-            switch decision {
-            case .delivered:
-                done.append(entry.id)
-                reports[ReportUpdate(status: .delivered, reason: nil, attempts: entry.attempts), default: []].append(entry.id)
-            case .refused(let reason):
-                done.append(entry.id)
-                reports[ReportUpdate(status: .refused, reason: reason, attempts: entry.attempts), default: []].append(entry.id)
-            case .retry(let at, let reason):
-                try await db.raw("""
-                    UPDATE outq SET next_attempt = \(bind: at.millisecondsSince1970), lease_until = NULL, lease_owner = NULL,
-                        last_error = \(bind: reason)
-                    WHERE id = \(bind: entry.id)
-                    """).run()
-                try await db.raw("""
-                    UPDATE dreport SET status = 'failing', reason = \(bind: reason), attempts = \(bind: entry.attempts),
-                        next_attempt = \(bind: at.millisecondsSince1970), updated = \(bind: stamp)
-                    WHERE outq_id = \(bind: entry.id)
-                    """).run()
-            case .deadLetter(let reason):
-                try await db.raw("""
-                    UPDATE outq SET state = 'dead_letter', lease_until = NULL, lease_owner = NULL, last_error = \(bind: reason)
-                    WHERE id = \(bind: entry.id)
-                    """).run()
-                try await db.raw("""
-                    UPDATE dreport SET status = 'dead_letter', reason = \(bind: reason), attempts = \(bind: entry.attempts),
-                        next_attempt = NULL, updated = \(bind: stamp)
-                    WHERE outq_id = \(bind: entry.id)
-                    """).run()
-            }
+        switch decision {
+        case .delivered, .refused:
+            let (status, reason): (DeliveryReport.Status, String?) = if case .refused(let why) = decision { (.refused, why) } else { (.delivered, nil) }
+            try await db.raw("DELETE FROM outq WHERE id = \(bind: entry.id)").run()
+            try await db.raw("""
+                UPDATE dreport SET status = \(bind: status.rawValue), reason = \(bind: reason), attempts = \(bind: entry.attempts),
+                    next_attempt = NULL, updated = \(bind: stamp)
+                WHERE outq_id = \(bind: entry.id)
+                """).run()
+        case .retry(let at, let reason):
+            try await db.raw("""
+                UPDATE outq SET next_attempt = \(bind: at.millisecondsSince1970), lease_until = NULL, lease_owner = NULL,
+                    last_error = \(bind: reason)
+                WHERE id = \(bind: entry.id)
+                """).run()
+            try await db.raw("""
+                UPDATE dreport SET status = 'failing', reason = \(bind: reason), attempts = \(bind: entry.attempts),
+                    next_attempt = \(bind: at.millisecondsSince1970), updated = \(bind: stamp)
+                WHERE outq_id = \(bind: entry.id)
+                """).run()
+        case .deadLetter(let reason):
+            try await db.raw("""
+                UPDATE outq SET state = 'dead_letter', lease_until = NULL, lease_owner = NULL, last_error = \(bind: reason)
+                WHERE id = \(bind: entry.id)
+                """).run()
+            try await db.raw("""
+                UPDATE dreport SET status = 'dead_letter', reason = \(bind: reason), attempts = \(bind: entry.attempts),
+                    next_attempt = NULL, updated = \(bind: stamp)
+                WHERE outq_id = \(bind: entry.id)
+                """).run()
         }
-        for chunk in done.chunked(maximum: Self.bindsPerQuery) {
-            try await db.raw("DELETE FROM outq WHERE id IN (\(SQLList(chunk.map { SQLBind($0) })))").run()
-        }
-        for (update, ids) in reports {
-            for chunk in ids.chunked(maximum: Self.bindsPerQuery) {
-                try await db.raw("""
-                    UPDATE dreport SET status = \(bind: update.status.rawValue), reason = \(bind: update.reason), attempts = \(bind: update.attempts),
-                        next_attempt = NULL, updated = \(bind: stamp)
-                    WHERE outq_id IN (\(SQLList(chunk.map { SQLBind($0) })))
-                    """).run()
-            }
-        }
-    }
-
-    /// The report columns a finished entry sets; entries that share them are updated together.
-    private struct ReportUpdate: Hashable {
-        var status: DeliveryReport.Status
-        var reason: String?
-        var attempts: Int
     }
 
     func releaseEntries(destination host: String, at date: Date) async throws {

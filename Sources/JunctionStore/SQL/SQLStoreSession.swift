@@ -28,9 +28,6 @@ protocol SQLBackend: Sendable {
     func isUniqueViolation(_ error: any Error) -> Bool
     /// Appended to a SELECT that claims rows, so concurrent claimers skip each other's rows.
     var skipLockedClause: String { get }
-    /// A FROM item listing the elements of the JSON array of strings in `column` as rows of
-    /// `alias`, with the element in the column `value`.
-    func jsonTextElements(of column: String, as alias: String) -> String
 }
 
 extension SQLRow {

@@ -76,10 +76,6 @@ struct SQLiteBackend: SQLBackend {
     // SQLite writers are serialised already: one transaction at a time.
     let skipLockedClause = ""
 
-    func jsonTextElements(of column: String, as alias: String) -> String {
-        "json_each(\(column)) AS \(alias)"
-    }
-
     func isUniqueViolation(_ error: any Error) -> Bool {
         guard let error = error as? SQLiteError else { return false }
         switch error.reason {
