@@ -60,7 +60,8 @@ final class SQLiteStore: SQLStore {
                 try await db.raw("COMMIT").run()
                 return result
             } catch {
-                try? await db.raw("ROLLBACK").run()
+                // In its own task, so a cancelled caller cannot skip it and leave the transaction open.
+                try? await Task { try await db.raw("ROLLBACK").run() }.value
                 throw error
             }
         }
