@@ -17,14 +17,12 @@ enum NativeDiscovery {
 
     static func identify(_ identification: DocumentIdentification) -> (XChan, HubLoc)? {
         guard let link = identification.document.link(IdentityLink.Rel.junction), let href = link.href,
-              let url = URL(string: href), let host = url.host,
+              let url = URL(string: href), let hostWithPort = DiscoveryAddress.hostWithPort(of: url),
               let channelKeyText = link.properties[IdentityLink.Rel.channelKey] ?? nil,
               let siteKeyText = link.properties[IdentityLink.Rel.siteKey] ?? nil,
               let channelKey = try? SigningKey.PublicKey(base64: channelKeyText),
               let siteKey = try? SigningKey.PublicKey(base64: siteKeyText)
         else { return nil }
-        let shownHost = host.contains(":") ? "[\(host.lowercased())]" : host.lowercased()
-        let hostWithPort = shownHost + (url.port.map { ":\($0)" } ?? "")
         guard hostWithPort == identification.address.host else { return nil }
         var xchan = XChan.discovered(from: identification, hash: XChan.localHash(for: channelKey), network: XChan.localNetwork)
         xchan.publicKey = channelKey.base64

@@ -15,8 +15,7 @@ public struct RSSDriver: Driver {
 
     /// Web URLs may be feeds (URL discovery decides); `user@host` addresses never are.
     public func owns(_ address: String) -> Ownership {
-        guard let parsed = try? DiscoveryAddress(address), case .url(let url) = parsed.kind,
-              ["http", "https"].contains(url.scheme ?? "") else { return .no }
+        guard let parsed = try? DiscoveryAddress(address), case .url = parsed.kind, parsed.isWebResolvable else { return .no }
         return .cannotTell
     }
 

@@ -27,9 +27,9 @@ enum ForeignStacks {
     static func identify(_ identification: DocumentIdentification) -> (XChan, HubLoc)? {
         for stack in stacks {
             guard let link = identification.document.links.first(where: stack.matches), let href = link.href,
-                  let url = URL(string: href), let host = url.host, ["http", "https", "fxgp"].contains(url.scheme?.lowercased() ?? "")
+                  let url = URL(string: href), let hostWithPort = DiscoveryAddress.hostWithPort(of: url),
+                  ["http", "https", "fxgp"].contains(url.scheme?.lowercased() ?? "")
             else { continue }
-            let hostWithPort = host.lowercased() + (url.port.map { ":\($0)" } ?? "")
             let xchan = XChan.discovered(from: identification, hash: href, network: stack.network)
             return (xchan, HubLoc(xchanHash: xchan.hash, network: stack.network, host: hostWithPort, endpoint: href))
         }

@@ -11,9 +11,7 @@ struct HostMetaResolver: Resolver {
     let identifier: DocumentIdentifier
 
     func resolve(_ address: DiscoveryAddress) async -> ResolverAnswer {
-        if case .url(let url) = address.kind, !["http", "https"].contains(url.scheme ?? "") {
-            return .notRecognised("not a user@host address or web URL")
-        }
+        guard address.isWebResolvable else { return .notRecognised("not a user@host address or web URL") }
         let base = "\(documents.scheme(for: address.host))://\(address.host)"
         var reasons: [String] = []
         for (path, accept) in [("/.well-known/host-meta", XRD.mediaType), ("/.well-known/host-meta.json", JRD.mediaType)] {

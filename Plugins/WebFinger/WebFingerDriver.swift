@@ -20,8 +20,7 @@ public struct WebFingerDriver: Driver {
 
     /// Only `user@host` addresses and web URLs can be looked up with WebFinger.
     public func owns(_ address: String) -> Ownership {
-        guard let parsed = try? DiscoveryAddress(address) else { return .no }
-        if case .url(let url) = parsed.kind, !["http", "https"].contains(url.scheme ?? "") { return .no }
+        guard let parsed = try? DiscoveryAddress(address), parsed.isWebResolvable else { return .no }
         return .cannotTell
     }
 

@@ -21,7 +21,7 @@ struct WebFingerResolver: Resolver {
 
     /// `scheme://host/.well-known/webfinger?resource=…` for accounts and http(s) URLs.
     static func queryURL(for address: DiscoveryAddress, scheme: String) -> URL? {
-        if case .url(let url) = address.kind, !["http", "https"].contains(url.scheme ?? "") { return nil }
+        guard address.isWebResolvable else { return nil }
         let resource = HostMeta.expand("{uri}", resource: address.resource)
         return URL(string: "\(scheme)://\(address.host)/.well-known/webfinger?resource=\(resource)")
     }

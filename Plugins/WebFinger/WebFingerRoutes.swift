@@ -47,13 +47,7 @@ struct WebFingerRoutes: Sendable {
     /// The JRD of the local channel `address` names (`acct:handle@domain` or its URL), with the
     /// links every driver adds through the `webfinger` hook.
     func channelDocument(for address: DiscoveryAddress) async throws -> IdentityDocument? {
-        guard address.host == domain.description else { return nil }
-        let handleText: String? = switch address.kind {
-        case .account(let user, _): user
-        case .url(let url):
-            url.scheme == domain.scheme && url.pathComponents.count == 3 && url.pathComponents[1] == "channel" ? url.pathComponents[2] : nil
-        }
-        guard let handleText, let handle = try? Handle(handleText) else { return nil }
+        guard let handle = address.channelHandle(on: domain) else { return nil }
         let found = try await store.read { session -> (Channel, XChan)? in
             guard let channel = try await session.channel(handle: handle), let xchan = try await session.xchan(hash: channel.xchanHash),
                   !xchan.isDeleted else { return nil }

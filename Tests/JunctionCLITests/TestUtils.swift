@@ -2,19 +2,6 @@ import Foundation
 import JunctionStore
 import JunctionTesting
 
-/// The built `junction` binary: `JUNCTION_BINARY`, or beside the test bundle.
-let junctionBinary: String = {
-    if let path = ProcessInfo.processInfo.environment["JUNCTION_BINARY"] { return path }
-    let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-    var directory = bundle.deletingLastPathComponent()
-    while directory.path != "/" {
-        let candidate = directory.appendingPathComponent("junction").path
-        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        directory = directory.deletingLastPathComponent()
-    }
-    return ".build/debug/junction"
-}()
-
 /// What a finished `junction` run printed.
 struct CommandResult {
     let status: Int32

@@ -7,18 +7,6 @@ import Testing
 /// figures recorded in `docs/protocols/rss-corpus.json` or the total below 95 %.
 @Suite("feedparser corpus")
 struct CorpusTests {
-    /// The built `junction` binary: `JUNCTION_BINARY`, or beside the test bundle.
-    static let junctionBinary: String = {
-        if let path = ProcessInfo.processInfo.environment["JUNCTION_BINARY"] { return path }
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        while directory.path != "/" {
-            let candidate = directory.appendingPathComponent("junction").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return ".build/debug/junction"
-    }()
-
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     @Test("the mappable expectations pass at or above the recorded figures")
@@ -26,7 +14,7 @@ struct CorpusTests {
         let corpus = SharedData.root.appendingPathComponent("corpus/feedparser").path
         try #require(FileManager.default.fileExists(atPath: corpus), "the corpus is missing: \(corpus)")
         let result = try await ExternalProcess.run("/usr/bin/env", [
-            "python3", "scripts/feedparser-expect.py", "--corpus", corpus, "--command", "\(Self.junctionBinary) feed parse",
+            "python3", "scripts/feedparser-expect.py", "--corpus", corpus, "--command", "\(junctionBinary) feed parse",
             "--batch", "--check", "docs/protocols/rss-corpus.json", "--show-failures", "0",
         ], directory: Self.repository)
         #expect(result.status == 0, "\(result.text)")

@@ -14,8 +14,6 @@ struct ChannelFeed: Sendable {
 
     var pageURL: String { channel.url(on: domain) }
     var address: String { channel.address(on: domain) }
-    /// The WebSub hub feeds advertise.
-    var hubURL: String { "\(domain.baseURL)/websub" }
 
     /// When anything in the feed last changed: the newest edit, else the channel's creation.
     var updated: Date { items.map(\.edited).max() ?? channel.created }
@@ -26,9 +24,11 @@ struct ChannelFeed: Sendable {
     /// The page anchor of an item: the last path segment of its id.
     func anchor(for item: Item) -> String { String(item.mid.split(separator: "/").last ?? "") }
 
-    /// An item's body as HTML: HTML as written, other text escaped with its line breaks kept.
-    static func html(of item: Item) -> String {
-        if item.mimeType == "text/html" { return item.body }
+    /// An item's body as HTML: HTML cleaned to the feed allowlist (no scripts, handlers or
+    /// `javascript:` links reach readers of the page or feeds), other text escaped with its line
+    /// breaks kept.
+    func html(of item: Item) -> String {
+        if item.mimeType == "text/html" { return FeedHTML.clean(item.body, base: pageURL, type: "text/html", resolveURLs: true) }
         return item.body.components(separatedBy: "\n\n")
             .map { "<p>" + XMLText.escape($0).replacingOccurrences(of: "\n", with: "<br>") + "</p>" }
             .joined()

@@ -22,7 +22,6 @@ enum ChannelPage {
     {{#feeds}}
     <link rel="alternate" type="{{type}}" title="{{name}} ({{label}})" href="{{href}}">
     {{/feeds}}
-    <link rel="hub" href="{{hub}}">
     </head>
     <body>
     <header><h1>{{name}}</h1><p>{{address}}</p></header>
@@ -45,13 +44,12 @@ enum ChannelPage {
         let context: [String: Any] = [
             "name": feed.channel.name,
             "address": feed.address,
-            "hub": feed.hubURL,
             "feeds": FeedFormat.allCases.map { format -> [String: Any] in
                 ["type": format.mediaType, "label": format.rawValue.uppercased(), "href": format.url(for: feed.channel.handle, domain: feed.domain),
                  "name": feed.channel.name]
             },
             "items": feed.items.map { item -> [String: Any] in
-                var out: [String: Any] = ["anchor": feed.anchor(for: item), "html": ChannelFeed.html(of: item), "link": feed.link(for: item),
+                var out: [String: Any] = ["anchor": feed.anchor(for: item), "html": feed.html(of: item), "link": feed.link(for: item),
                                           "published": FeedWriter.rfc3339(item.created)]
                 if let title = item.title { out["title"] = title }
                 return out

@@ -4,8 +4,8 @@ import JunctionCore
 /// Writes a ``ChannelFeed`` as RSS 2.0, Atom 1.0 or JSON Feed 1.1.
 ///
 /// Ids are the items' `mid`s (stable across edits and hub restarts), dates are RFC 822 for RSS
-/// and RFC 3339 elsewhere, bodies are HTML, and every feed names itself (`self`) and the hub's
-/// WebSub hub (`hub`).
+/// and RFC 3339 elsewhere, bodies are HTML, and every feed names itself (`self`). No WebSub hub
+/// is advertised until the hub answers one.
 enum FeedWriter {
     static func write(_ feed: ChannelFeed, as format: FeedFormat) -> Data {
         switch format {
@@ -24,9 +24,8 @@ enum FeedWriter {
         <title>\(e(feed.channel.name))</title>
         <link>\(e(feed.pageURL))</link>
         <description>\(e("Public posts of \(feed.address)"))</description>
-        <lastBuildDate>\(rfc822(feed.updated))</lastBuildDate>
+        <lastBuildDate>\(HTTPDate.format(feed.updated))</lastBuildDate>
         <atom:link rel="self" type="\(FeedFormat.rss.mediaType)" href="\(e(FeedFormat.rss.url(for: feed.channel.handle, domain: feed.domain)))"/>
-        <atom:link rel="hub" href="\(e(feed.hubURL))"/>
 
         """
         for item in feed.items {
@@ -35,9 +34,9 @@ enum FeedWriter {
             xml += """
             <link>\(e(feed.link(for: item)))</link>
             <guid isPermaLink="false">\(e(item.mid))</guid>
-            <pubDate>\(rfc822(item.created))</pubDate>
+            <pubDate>\(HTTPDate.format(item.created))</pubDate>
             <author>\(e("\(feed.address) (\(feed.channel.name))"))</author>
-            <description>\(e(ChannelFeed.html(of: item)))</description>
+            <description>\(e(feed.html(of: item)))</description>
 
             """
             for tag in item.tags { xml += "<category>\(e(tag.name))</category>\n" }
@@ -60,7 +59,6 @@ enum FeedWriter {
         <author><name>\(e(feed.channel.name))</name><uri>\(e(feed.pageURL))</uri></author>
         <link rel="alternate" type="text/html" href="\(e(feed.pageURL))"/>
         <link rel="self" type="\(FeedFormat.atom.mediaType)" href="\(e(FeedFormat.atom.url(for: feed.channel.handle, domain: feed.domain)))"/>
-        <link rel="hub" href="\(e(feed.hubURL))"/>
 
         """
         for item in feed.items {
@@ -71,7 +69,7 @@ enum FeedWriter {
             <link rel="alternate" type="text/html" href="\(e(feed.link(for: item)))"/>
             <published>\(rfc3339(item.created))</published>
             <updated>\(rfc3339(item.edited))</updated>
-            <content type="html">\(e(ChannelFeed.html(of: item)))</content>
+            <content type="html">\(e(feed.html(of: item)))</content>
 
             """
             for tag in item.tags { xml += "<category term=\"\(e(tag.name))\"/>\n" }
@@ -87,7 +85,7 @@ enum FeedWriter {
     static func json(_ feed: ChannelFeed) -> Data {
         let items: [[String: Any]] = feed.items.map { item in
             var out: [String: Any] = [
-                "id": item.mid, "url": feed.link(for: item), "content_html": ChannelFeed.html(of: item),
+                "id": item.mid, "url": feed.link(for: item), "content_html": feed.html(of: item),
                 "date_published": rfc3339(item.created), "date_modified": rfc3339(item.edited),
             ]
             if let title = item.title { out["title"] = title }
@@ -106,18 +104,10 @@ enum FeedWriter {
             "title": feed.channel.name,
             "home_page_url": feed.pageURL,
             "feed_url": FeedFormat.json.url(for: feed.channel.handle, domain: feed.domain),
-            "hubs": [["type": "WebSub", "url": feed.hubURL]],
             "authors": [["name": feed.channel.name, "url": feed.pageURL]],
             "items": items,
         ]
         return (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-    }
-
-    /// `Thu, 01 Jan 2004 19:48:21 +0000`.
-    static func rfc822(_ date: Date) -> String {
-        date.formatted(Date.VerbatimFormatStyle(
-            format: "\(weekday: .abbreviated), \(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) +0000",
-            locale: Locale(identifier: "en_US_POSIX"), timeZone: .gmt, calendar: Calendar(identifier: .gregorian)))
     }
 
     /// `2004-01-01T19:48:21Z`.

@@ -68,11 +68,36 @@ public struct DiscoveryAddress: Sendable, Hashable, CustomStringConvertible {
     public var host: String {
         switch kind {
         case .account(_, let domain): return domain.description
-        case .url(let url):
-            let host = (url.host ?? "").lowercased()
-            let shown = host.contains(":") ? "[\(host)]" : host
-            return url.port.map { "\(shown):\($0)" } ?? shown
+        case .url(let url): return Self.hostWithPort(of: url) ?? ""
         }
+    }
+
+    /// True for `user@host` and http(s) URLs: what WebFinger and host-meta can look up.
+    public var isWebResolvable: Bool {
+        if case .url(let url) = kind { return url.scheme == "http" || url.scheme == "https" }
+        return true
+    }
+
+    /// The handle of the local channel this address names on `domain` (`handle@domain` or the
+    /// channel's URL), if it names one.
+    public func channelHandle(on domain: HubDomain) -> Handle? {
+        guard host == domain.description else { return nil }
+        switch kind {
+        case .account(let user, _):
+            return try? Handle(user)
+        case .url(let url):
+            let path = url.pathComponents
+            guard url.scheme == domain.scheme, path.count == 3, path[1] == "channel" else { return nil }
+            return try? Handle(path[2])
+        }
+    }
+
+    /// `host[:port]` of `url`, lowercased, IPv6 literals in brackets: the form of ``host`` and of
+    /// hubloc hosts.
+    public static func hostWithPort(of url: URL) -> String? {
+        guard let host = url.host?.lowercased(), !host.isEmpty else { return nil }
+        let shown = host.contains(":") ? "[\(host)]" : host
+        return url.port.map { "\(shown):\($0)" } ?? shown
     }
 
     /// The resource a WebFinger query names: `acct:user@host` or the URL.

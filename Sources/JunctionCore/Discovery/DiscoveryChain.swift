@@ -85,12 +85,7 @@ public final class DiscoveryChain: Sendable {
     }
 
     private func local(_ address: DiscoveryAddress, now: Date) async throws -> DiscoveryResult {
-        let handleText: String? = switch address.kind {
-        case .account(let user, _): user
-        case .url(let url):
-            url.pathComponents.count == 3 && url.pathComponents[1] == "channel" ? url.pathComponents[2] : nil
-        }
-        guard let handleText, let handle = try? Handle(handleText) else {
+        guard let handle = address.channelHandle(on: domain) else {
             throw JunctionError.notFound("'\(address)' names no channel on this hub")
         }
         return try await store.read { session in
