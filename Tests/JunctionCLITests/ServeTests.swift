@@ -45,6 +45,11 @@ struct ServeTests {
         }
 
         /// Sends SIGKILL: the process dies at once, whatever it was doing.
+        /// A test that fails before stopping its hub must not leave it running.
+        deinit {
+            if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        }
+
         func kill() async {
             Foundation.kill(process.processIdentifier, SIGKILL)
             while process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
