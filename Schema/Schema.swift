@@ -5,6 +5,7 @@ public enum Schema {
         .queue,
         .queueLeases,
         .discoveryCache,
+        .itemPermalink,
     ]
 
     /// The version a database has once every migration ran.

@@ -36,6 +36,29 @@ public final class XMLTree {
         self.url = url
     }
 
+    /// Parses `data` as an HTML page with libxml2's HTML parser (always in recover mode, no
+    /// network); `encoding` is the transport's charset, if any, else the page's `<meta charset>`.
+    public init(html data: Data, url: String? = nil, encoding: String? = nil, maximumBytes: Int = 16 << 20) throws(XMLTreeError) {
+        LibXML2.ensureSetUp()
+        guard data.count <= min(maximumBytes, Int(Int32.max)) else { throw .tooLarge(limit: maximumBytes) }
+        guard !data.isEmpty, let context = htmlNewParserCtxt() else { throw .notXML("empty document") }
+        defer { htmlFreeParserCtxt(context) }
+        let options = Int32(bitPattern: HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
+            | HTML_PARSE_NOWARNING.rawValue)
+        let label = encoding.flatMap { LibXML2.isSupported($0) ? $0 : nil }
+        let parsed = data.withUnsafeBytes { buffer in
+            htmlCtxtReadMemory(context, buffer.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(buffer.count), url, label, options)
+        }
+        guard let parsed else { throw .notXML("not an HTML document") }
+        guard xmlDocGetRootElement(parsed) != nil else {
+            xmlFreeDoc(parsed)
+            throw .notXML("no root element")
+        }
+        document = parsed
+        self.url = url
+        isWellFormed = true
+    }
+
     deinit { xmlFreeDoc(document) }
 
     /// The root element.
@@ -167,6 +190,17 @@ public final class XMLTree {
         /// The child elements named `name` in `namespace`.
         public func children(_ name: String, namespace: String?) -> [Element] {
             children.filter { $0.name == name && $0.namespaceURI == namespace }
+        }
+
+        /// The descendant elements named `name` (any namespace), in document order.
+        public func descendants(named name: String) -> [Element] {
+            var out: [Element] = []
+            var stack = children.reversed() as [Element]
+            while let element = stack.popLast() {
+                if element.name == name { out.append(element) }
+                stack += element.children.reversed()
+            }
+            return out
         }
 
         /// The first child element named `name` in `namespace`.

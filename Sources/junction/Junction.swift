@@ -13,7 +13,7 @@ struct Junction: AsyncParsableCommand {
         subcommands: [
             Serve.self, Migrate.self, AccountCommand.self, ChannelCommand.self, Connections.self, Doctor.self,
             Post.self, Edit.self, Stream.self, Delete.self, Lookup.self, Follow.self, Unfollow.self, QueueCommand.self, SiteCommand.self,
-            Deliveries.self, FeedCommand.self,
+            Deliveries.self, FeedCommand.self, FeedsCommand.self,
         ]
     )
 

@@ -28,6 +28,10 @@ enum JSONFeedReader {
         if let self_ = string(object["feed_url"]) {
             feed.links.append(FeedLink(rel: "self", href: FeedURI.join(base, self_), type: "application/feed+json"))
         }
+        for hub in (object["hubs"] as? [Any] ?? []).prefix(8).compactMap({ $0 as? [String: Any] })
+        where (string(hub["type"]) ?? "").caseInsensitiveCompare("WebSub") == .orderedSame {
+            if let url = string(hub["url"]) { feed.links.append(FeedLink(rel: "hub", href: FeedURI.join(base, url))) }
+        }
         feed.icon = string(object["favicon"]).map { FeedURI.join(base, $0) }
         feed.logo = string(object["icon"]).map { FeedURI.join(base, $0) }
         feed.language = string(object["language"])

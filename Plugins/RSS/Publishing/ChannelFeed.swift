@@ -14,6 +14,8 @@ struct ChannelFeed: Sendable {
 
     var pageURL: String { channel.url(on: domain) }
     var address: String { channel.address(on: domain) }
+    /// This hub's WebSub hub, which the feeds advertise.
+    var hubURL: String { "\(domain.baseURL)/websub" }
 
     /// When anything in the feed last changed: the newest edit, else the channel's creation.
     var updated: Date { items.map(\.edited).max() ?? channel.created }
@@ -40,7 +42,7 @@ struct ChannelFeed: Sendable {
         return try await store.read { session in
             guard let channel = try await session.channel(handle: handle), channel.isPublicStream,
                   let xchan = try await session.xchan(hash: channel.xchanHash), !xchan.isDeleted else { return nil }
-            let items = try await session.publicPosts(channelID: channel.id, authorXChan: channel.xchanHash, limit: size)
+            let items = try await session.publicPosts(channelID: channel.id, authorXChan: channel.xchanHash, after: nil, limit: size)
             return ChannelFeed(channel: channel, xchan: xchan, items: items, domain: domain)
         }
     }

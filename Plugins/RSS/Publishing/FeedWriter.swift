@@ -4,8 +4,8 @@ import JunctionCore
 /// Writes a ``ChannelFeed`` as RSS 2.0, Atom 1.0 or JSON Feed 1.1.
 ///
 /// Ids are the items' `mid`s (stable across edits and hub restarts), dates are RFC 822 for RSS
-/// and RFC 3339 elsewhere, bodies are HTML, and every feed names itself (`self`). No WebSub hub
-/// is advertised until the hub answers one.
+/// and RFC 3339 elsewhere, bodies are HTML, and every feed names itself (`self`) and this hub's
+/// WebSub hub (`hub`).
 enum FeedWriter {
     static func write(_ feed: ChannelFeed, as format: FeedFormat) -> Data {
         switch format {
@@ -26,6 +26,7 @@ enum FeedWriter {
         <description>\(e("Public posts of \(feed.address)"))</description>
         <lastBuildDate>\(HTTPDate.format(feed.updated))</lastBuildDate>
         <atom:link rel="self" type="\(FeedFormat.rss.mediaType)" href="\(e(FeedFormat.rss.url(for: feed.channel.handle, domain: feed.domain)))"/>
+        <atom:link rel="hub" href="\(e(feed.hubURL))"/>
 
         """
         for item in feed.items {
@@ -59,6 +60,7 @@ enum FeedWriter {
         <author><name>\(e(feed.channel.name))</name><uri>\(e(feed.pageURL))</uri></author>
         <link rel="alternate" type="text/html" href="\(e(feed.pageURL))"/>
         <link rel="self" type="\(FeedFormat.atom.mediaType)" href="\(e(FeedFormat.atom.url(for: feed.channel.handle, domain: feed.domain)))"/>
+        <link rel="hub" href="\(e(feed.hubURL))"/>
 
         """
         for item in feed.items {
@@ -104,6 +106,7 @@ enum FeedWriter {
             "title": feed.channel.name,
             "home_page_url": feed.pageURL,
             "feed_url": FeedFormat.json.url(for: feed.channel.handle, domain: feed.domain),
+            "hubs": [["type": "WebSub", "url": feed.hubURL]],
             "authors": [["name": feed.channel.name, "url": feed.pageURL]],
             "items": items,
         ]

@@ -21,8 +21,9 @@ public protocol Driver: Sendable {
     /// A cheap guess, with no network I/O, whether `address` belongs to this network.
     func owns(_ address: String) -> Ownership
 
-    /// Registers hook handlers, queue drivers and services.
-    func register(in registration: DriverRegistration)
+    /// Registers hook handlers, queue drivers and services; throws when the driver's settings
+    /// (``DriverRegistration/settings``) cannot be used, which stops the hub from starting.
+    func register(in registration: DriverRegistration) throws
 
     /// The wire form of `event` about `item` for `recipients` (one delivery): a post, an edit
     /// (`item` as it is now), a delete (`item.isDeleted`), a reaction or a mail.

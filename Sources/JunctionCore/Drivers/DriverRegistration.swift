@@ -18,6 +18,10 @@ public final class DriverRegistration: Sendable {
     public let domain: HubDomain
     /// The hub's site key (public half), which drivers publish.
     public let siteKey: SigningKey.PublicKey
+    /// The operator's settings for drivers (`rss.poll.minimum`…).
+    public let settings: DriverSettings
+    /// Wakes this process's queue runner: call after a transaction that queued entries commits.
+    public let wakeQueue: @Sendable () -> Void
     public let logger: Logger
     private let state = Mutex(Contents())
 
@@ -29,7 +33,7 @@ public final class DriverRegistration: Sendable {
     }
 
     public init(hooks: HookRegistry, store: any Store, items: ItemPipeline, live: LiveEvents, fetcher: any Fetcher, domain: HubDomain,
-                siteKey: SigningKey.PublicKey, logger: Logger) {
+                siteKey: SigningKey.PublicKey, settings: DriverSettings = .defaults, wakeQueue: @escaping @Sendable () -> Void = {}, logger: Logger) {
         self.hooks = hooks
         self.store = store
         self.items = items
@@ -37,6 +41,8 @@ public final class DriverRegistration: Sendable {
         self.fetcher = fetcher
         self.domain = domain
         self.siteKey = siteKey
+        self.settings = settings
+        self.wakeQueue = wakeQueue
         self.logger = logger
     }
 

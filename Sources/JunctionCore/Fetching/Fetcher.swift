@@ -1,6 +1,7 @@
 public import Foundation
 
-/// Outbound HTTP GETs for drivers (WebFinger lookups, feed polls, page autodiscovery), with the
+/// Outbound HTTP requests for drivers (WebFinger lookups, feed polls, page autodiscovery, WebSub
+/// subscriptions), with the
 /// hub's limits applied: a body cap, a deadline, a redirect limit, and loopback, private and
 /// link-local destinations refused (after DNS resolution, on every hop) unless the operator
 /// allows private networks.
@@ -8,13 +9,18 @@ public protocol Fetcher: Sendable {
     /// True when the operator allows loopback and private destinations (development hubs).
     var allowsPrivateNetwork: Bool { get }
 
-    /// Fetches `request`; throws ``FetchError`` naming the limit or failure.
+    /// Sends `request`; throws ``FetchError`` naming the limit or failure.
     func fetch(_ request: FetchRequest) async throws(FetchError) -> FetchResponse
 }
 
-/// One GET.
+/// One request: a GET unless ``method`` says otherwise.
 public struct FetchRequest: Sendable {
     public var url: URL
+    /// `GET`, or `POST` with ``body`` (a 303 redirect turns it into a GET).
+    public var method: String
+    public var body: Data?
+    /// The media type of ``body``.
+    public var contentType: String?
     /// The `Accept` header.
     public var accept: String
     /// Extra headers (`If-None-Match`, `If-Modified-Since`…).
@@ -27,8 +33,12 @@ public struct FetchRequest: Sendable {
     public var maximumRedirects: Int
 
     public init(url: URL, accept: String = "*/*", headers: [(name: String, value: String)] = [], maximumBytes: Int = 1 << 20,
-                timeout: Duration = .seconds(10), maximumRedirects: Int = 5) {
+                timeout: Duration = .seconds(10), maximumRedirects: Int = 5, method: String = "GET", body: Data? = nil,
+                contentType: String? = nil) {
         self.url = url
+        self.method = method
+        self.body = body
+        self.contentType = contentType
         self.accept = accept
         self.headers = headers
         self.maximumBytes = maximumBytes

@@ -42,6 +42,8 @@ public struct Item: Sendable, Hashable, Identifiable {
     public var isDeleted: Bool
     /// Its ids on other networks.
     public var copies: [NetworkCopy]
+    /// Its page on the network it came from (Hubzilla's `plink`): a feed entry's link.
+    public var plink: String?
 
     public init(
         id: Int64 = 0, channelID: Int64, mid: String, parentMid: String? = nil, thrParent: String? = nil,
@@ -50,7 +52,7 @@ public struct Item: Sendable, Hashable, Identifiable {
         attachments: [Attachment] = [], tags: [Tag] = [], acl: AccessControlList = .init(),
         isPrivate: Bool = false, created: Date = Date(), edited: Date? = nil, expires: Date? = nil,
         received: Date = Date(), originNetwork: String, isOrigin: Bool, isDeleted: Bool = false,
-        copies: [NetworkCopy] = []
+        copies: [NetworkCopy] = [], plink: String? = nil
     ) {
         self.id = id
         self.channelID = channelID
@@ -77,6 +79,7 @@ public struct Item: Sendable, Hashable, Identifiable {
         self.isOrigin = isOrigin
         self.isDeleted = isDeleted
         self.copies = copies
+        self.plink = plink
     }
 
     /// True for a thread's top-level item.

@@ -8,4 +8,6 @@ public protocol ABookRecords: Sendable {
     func abook(channelID: Int64, xchanHash: String) async throws -> ABook?
     /// The channel's connections, oldest first.
     func abooks(channelID: Int64) async throws -> [ABook]
+    /// Every local channel's connection to `xchanHash` (who follows a feed), oldest first.
+    func abooks(xchanHash: String) async throws -> [ABook]
 }

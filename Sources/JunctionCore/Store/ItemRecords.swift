@@ -14,8 +14,9 @@ public protocol ItemRecords: Sendable {
     /// The channel's stream, newest first; `before` pages back from an item id.
     func stream(channelID: Int64, limit: Int, before: Int64?) async throws -> [Item]
     /// The public top-level posts `authorXChan` wrote in the channel, newest first (what its
-    /// feeds and page publish).
-    func publicPosts(channelID: Int64, authorXChan: String, limit: Int) async throws -> [Item]
+    /// feeds and page publish); with `after`, only those stored after that item id (what a
+    /// WebSub distribution has not sent yet).
+    func publicPosts(channelID: Int64, authorXChan: String, after: Int64?, limit: Int) async throws -> [Item]
     /// A thread, oldest first.
     func thread(channelID: Int64, parentMid: String) async throws -> [Item]
 }

@@ -7,4 +7,7 @@ public protocol XChanRecords: Sendable {
     func xchans(hashes: [String]) async throws -> [XChan]
     /// The identities known by this address (case-insensitive), newest first.
     func xchans(address: String) async throws -> [XChan]
+    /// The identities of `network` that at least one local channel is connected to (the feeds a
+    /// poller reads, the guilds a driver keeps sessions with), by hash.
+    func connectedXChans(network: String) async throws -> [XChan]
 }

@@ -20,6 +20,8 @@ import SystemPackage
 /// - `queue.workers` (`JUNCTION_QUEUE_WORKERS`): deliveries in flight at once, default 16.
 /// - `queue.lease` (`JUNCTION_QUEUE_LEASE`): seconds a worker holds an entry before another
 ///   process may take it over after a crash, default 120; keep it above the 30 s delivery timeout.
+/// - `queue.retryDelay` (`JUNCTION_QUEUE_RETRYDELAY`): seconds before the first retry of a failed
+///   delivery, doubling with each further failure, default 30.
 /// - `discovery.ttl` (`JUNCTION_DISCOVERY_TTL`): seconds a found identity is served from the
 ///   discovery cache, default 86400.
 /// - `discovery.negativeTTL` (`JUNCTION_DISCOVERY_NEGATIVETTL`): seconds a failed lookup is
@@ -27,6 +29,8 @@ import SystemPackage
 /// - `admin.token` (`JUNCTION_ADMIN_TOKEN`): the bearer token of the admin API under `/admin`;
 ///   the API is off when unset.
 /// - `log.level` (`JUNCTION_LOG_LEVEL`): `trace` … `critical`, default `info`.
+/// - Driver settings live under the driver's network name (`rss.poll.minimum`,
+///   `JUNCTION_RSS_POLL_MINIMUM`) and are read by the drivers through ``driverSettings``.
 public struct HubConfiguration: Sendable {
     public var dataDirectory: String
     public var database: DatabaseURL
@@ -37,6 +41,8 @@ public struct HubConfiguration: Sendable {
     public var queueWorkers: Int
     /// Seconds a claimed entry stays leased.
     public var queueLease: Int
+    /// Seconds before the first retry of a failed delivery.
+    public var queueRetryDelay: Int
     /// Seconds a found identity stays cached.
     public var discoveryTTL: Int
     /// Seconds a failed lookup stays cached.
@@ -44,6 +50,8 @@ public struct HubConfiguration: Sendable {
     /// The admin API's bearer token; nil turns the API off.
     public var adminToken: String?
     public var logLevel: Logger.Level
+    /// The same layered values, for the drivers' own keys.
+    public var driverSettings: DriverSettings
     /// Where each value came from is not tracked; this is the config file that was read, if any.
     public var configFile: String?
 
@@ -63,6 +71,7 @@ public struct HubConfiguration: Sendable {
         allowPrivateNetwork = try Self.bool(reader, "federation.allowPrivateNetwork")
         queueWorkers = try Self.int(reader, "queue.workers", default: 16, in: 1...1024)
         queueLease = try Self.int(reader, "queue.lease", default: 120, in: 1...86400)
+        queueRetryDelay = try Self.int(reader, "queue.retryDelay", default: 30, in: 1...86400)
         discoveryTTL = try Self.int(reader, "discovery.ttl", default: 86400, in: 0...(30 * 86400))
         discoveryNegativeTTL = try Self.int(reader, "discovery.negativeTTL", default: 900, in: 0...86400)
         adminToken = reader.string(forKey: "admin.token", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
@@ -74,6 +83,10 @@ public struct HubConfiguration: Sendable {
             throw JunctionError(.configuration, "log.level '\(level)' must be one of trace, debug, info, notice, warning, error, critical")
         }
         logLevel = parsed
+        driverSettings = DriverSettings { key in
+            reader.string(forKey: ConfigKey(key)) ?? reader.int(forKey: ConfigKey(key)).map(String.init)
+                ?? reader.bool(forKey: ConfigKey(key)).map(String.init)
+        }
         self.configFile = configFile
     }
 

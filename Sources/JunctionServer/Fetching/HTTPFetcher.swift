@@ -4,6 +4,7 @@ public import JunctionCore
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
+import NIOHTTPCompression
 import NIOPosix
 
 /// The hub's ``Fetcher`` over AsyncHTTPClient.
@@ -31,6 +32,9 @@ public struct HTTPFetcher: Fetcher {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(30))
         configuration.redirectConfiguration = .disallow
+        // gzip and deflate are asked for and undone; the decompressed body is what each
+        // request's `maximumBytes` caps, so a compression bomb stops at the cap.
+        configuration.decompression = .enabled(limit: .ratio(1000))
         return configuration
     }
 
@@ -38,10 +42,16 @@ public struct HTTPFetcher: Fetcher {
         let deadline = NIODeadline.now() + .nanoseconds(Int64(request.timeout.components.seconds) * 1_000_000_000
                                                         + request.timeout.components.attoseconds / 1_000_000_000)
         var url = request.url
+        var method = request.method
         var permanent: [URL] = []
         for _ in 0...request.maximumRedirects {
             try await outboundGuard.check(url)
             var http = HTTPClientRequest(url: url.absoluteString)
+            http.method = HTTPMethod(rawValue: method)
+            if method != "GET", let body = request.body {
+                http.body = .bytes(ByteBuffer(data: body))
+                if let contentType = request.contentType { http.headers.add(name: "Content-Type", value: contentType) }
+            }
             http.headers.add(name: "Accept", value: request.accept)
             http.headers.add(name: "User-Agent", value: "Junction")
             for (name, value) in request.headers { http.headers.add(name: name, value: value) }
@@ -57,6 +67,7 @@ public struct HTTPFetcher: Fetcher {
                     throw FetchError(.invalidURL, "\(url.absoluteString) redirects to an invalid URL")
                 }
                 if status == 301 || status == 308 { permanent.append(next) }
+                if status == 303 { method = "GET" }
                 url = next
                 continue
             }

@@ -1,5 +1,5 @@
 public import AsyncHTTPClient
-import Foundation
+public import Foundation
 public import JunctionCore
 import Logging
 public import NIOCore
@@ -75,7 +75,7 @@ public struct PostQueueDriver: QueueDriver {
     }
 
     /// `Retry-After` as seconds from now: delta-seconds or an HTTP date.
-    static func retryAfterSeconds(_ value: String) -> TimeInterval? {
+    public static func retryAfterSeconds(_ value: String) -> TimeInterval? {
         if let seconds = TimeInterval(value.trimmingCharacters(in: .whitespaces)) { return max(0, seconds) }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")

@@ -42,15 +42,17 @@ public struct HubRuntime: Sendable {
                                  domain: configuration.domain, logger: logger)
         let fetcher = HTTPFetcher(client: client, allowPrivateNetwork: configuration.allowPrivateNetwork)
         let registration = DriverRegistration(hooks: hooks, store: store, items: items, live: live, fetcher: fetcher,
-                                              domain: configuration.domain, siteKey: siteKey.publicKey, logger: logger)
+                                              domain: configuration.domain, siteKey: siteKey.publicKey,
+                                              settings: configuration.driverSettings, wakeQueue: { wake.signal() }, logger: logger)
         registration.addQueueDriver(QueueEntry.postDriver, PostQueueDriver(
             client: client, siteKey: siteKey, keyID: configuration.domain.baseURL,
             allowPrivateNetwork: configuration.allowPrivateNetwork
         ))
-        for driver in drivers { driver.register(in: registration) }
+        for driver in drivers { try driver.register(in: registration) }
         var runnerConfiguration = QueueRunner.Configuration()
         runnerConfiguration.workers = configuration.queueWorkers
         runnerConfiguration.policy.lease = TimeInterval(configuration.queueLease)
+        runnerConfiguration.policy.initialDelay = TimeInterval(configuration.queueRetryDelay)
         let runner = QueueRunner(store: store, hooks: hooks, drivers: { registration.queueDrivers },
                                  configuration: runnerConfiguration, wake: wake, logger: logger)
         var discoveryConfiguration = DiscoveryChain.Configuration()

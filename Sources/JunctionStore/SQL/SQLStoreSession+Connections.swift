@@ -43,6 +43,10 @@ extension SQLStoreSession: ABookRecords {
         try await db.raw("SELECT * FROM abook WHERE channel_id = \(bind: channelID) ORDER BY id").all().map(Self.abook)
     }
 
+    func abooks(xchanHash: String) async throws -> [ABook] {
+        try await db.raw("SELECT * FROM abook WHERE xchan_hash = \(bind: xchanHash) ORDER BY id").all().map(Self.abook)
+    }
+
     private static func abook(_ row: any SQLRow) throws -> ABook {
         let instances = try row.value("abook_instance", String.self).split(separator: ",").map(String.init)
         return ABook(

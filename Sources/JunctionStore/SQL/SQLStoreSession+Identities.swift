@@ -35,6 +35,14 @@ extension SQLStoreSession: XChanRecords {
             .all().map(Self.xchan)
     }
 
+    func connectedXChans(network: String) async throws -> [XChan] {
+        try await db.raw("""
+            SELECT * FROM xchan WHERE network = \(bind: network) AND deleted = \(bind: false)
+                AND hash IN (SELECT xchan_hash FROM abook)
+            ORDER BY hash
+            """).all().map(Self.xchan)
+    }
+
     private static func xchan(_ row: any SQLRow) throws -> XChan {
         XChan(
             hash: try row.value("hash"), address: try row.value("address"), name: try row.value("name"),

@@ -7,7 +7,7 @@ extension SQLStoreSession: ItemRecords {
         let row = try await db.raw("""
             INSERT INTO item (channel_id, mid, parent_mid, thr_parent, verb, obj_type, author_xchan, owner_xchan, source_xchan,
                               title, body, mimetype, attachments, tags, allow_xchans, allow_groups, deny_xchans, deny_groups,
-                              private, created, edited, expires, received, origin_network, item_origin, deleted)
+                              private, created, edited, expires, received, origin_network, item_origin, deleted, plink)
             VALUES (\(bind: i.channelID), \(bind: i.mid), \(bind: i.parentMid), \(bind: i.thrParent), \(bind: i.verb.rawValue),
                     \(bind: i.objectType.rawValue), \(bind: i.authorXChan), \(bind: i.ownerXChan), \(bind: i.sourceXChan),
                     \(bind: i.title), \(bind: i.body), \(bind: i.mimeType), \(bind: try jsonText(i.attachments)),
@@ -15,7 +15,7 @@ extension SQLStoreSession: ItemRecords {
                     \(bind: try jsonText(i.acl.denyXChans)), \(bind: try jsonText(i.acl.denyGroups)), \(bind: i.isPrivate),
                     \(bind: i.created.millisecondsSince1970), \(bind: i.edited.millisecondsSince1970),
                     \(bind: i.expires?.millisecondsSince1970), \(bind: i.received.millisecondsSince1970),
-                    \(bind: i.originNetwork), \(bind: i.isOrigin), \(bind: i.isDeleted))
+                    \(bind: i.originNetwork), \(bind: i.isOrigin), \(bind: i.isDeleted), \(bind: i.plink))
             ON CONFLICT (channel_id, mid) DO NOTHING
             RETURNING id
             """).first()
@@ -29,7 +29,7 @@ extension SQLStoreSession: ItemRecords {
         try await db.raw("""
             UPDATE item SET verb = \(bind: i.verb.rawValue), title = \(bind: i.title), body = \(bind: i.body),
                 mimetype = \(bind: i.mimeType), attachments = \(bind: try jsonText(i.attachments)), tags = \(bind: try jsonText(i.tags)),
-                edited = \(bind: i.edited.millisecondsSince1970), deleted = \(bind: i.isDeleted)
+                edited = \(bind: i.edited.millisecondsSince1970), deleted = \(bind: i.isDeleted), plink = \(bind: i.plink)
             WHERE id = \(bind: i.id)
             """).run()
     }
@@ -70,10 +70,10 @@ extension SQLStoreSession: ItemRecords {
         return try await withCopies(try rows.map(Self.item))
     }
 
-    func publicPosts(channelID: Int64, authorXChan: String, limit: Int) async throws -> [Item] {
+    func publicPosts(channelID: Int64, authorXChan: String, after: Int64?, limit: Int) async throws -> [Item] {
         let rows = try await db.raw("""
             SELECT * FROM item WHERE channel_id = \(bind: channelID) AND author_xchan = \(bind: authorXChan) AND mid = parent_mid
-                AND private = \(bind: false) AND deleted = \(bind: false)
+                AND private = \(bind: false) AND deleted = \(bind: false) AND id > \(bind: after ?? 0)
             ORDER BY id DESC LIMIT \(bind: max(0, limit))
             """).all()
         return try await withCopies(try rows.map(Self.item))
@@ -117,7 +117,7 @@ extension SQLStoreSession: ItemRecords {
             isPrivate: try row.bool("private"), created: try row.date("created"), edited: try row.date("edited"),
             expires: try row.optionalDate("expires"), received: try row.date("received"),
             originNetwork: try row.value("origin_network"), isOrigin: try row.bool("item_origin"),
-            isDeleted: try row.bool("deleted")
+            isDeleted: try row.bool("deleted"), plink: try row.optional("plink")
         )
     }
 }
