@@ -237,6 +237,7 @@ let package = Package(
             dependencies: [
                 "junction", "JunctionCore", "JunctionStore", "JunctionTesting",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -32,14 +32,15 @@ public final class LoopbackSink: Sendable {
     private let state = Mutex<(received: [Received], script: [Reply], fallback: Reply)>(([], [], Reply(status: 202)))
     private let boundPort = Mutex(0)
     private let replyDelay = Mutex(Duration.zero)
+    private let responder = Mutex<(@Sendable (Received) -> Reply?)?>(nil)
 
     private init() {}
 
     /// The port it listens on.
     public var port: Int { boundPort.withLock { $0 } }
 
-    /// Runs a sink for the duration of `body`.
-    public static func run<T: Sendable>(_ body: (LoopbackSink) async throws -> T) async throws -> T {
+    /// Runs a sink for the duration of `body`, on `port` (0: any free port).
+    public static func run<T: Sendable>(port: Int = 0, _ body: (LoopbackSink) async throws -> T) async throws -> T {
         let sink = LoopbackSink()
         return try await withThrowingTaskGroup(of: Void.self) { group in
             try await withCheckedThrowingContinuation { (started: CheckedContinuation<Void, any Error>) in
@@ -52,7 +53,7 @@ public final class LoopbackSink: Sendable {
                     logger.logLevel = .warning
                     let app = Application(
                         router: router,
-                        configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                        configuration: .init(address: .hostname("127.0.0.1", port: port)),
                         onServerRunning: { channel in
                             sink.boundPort.withLock { $0 = channel.localAddress?.port ?? 0 }
                             once.withLock { $0?.resume(); $0 = nil }
@@ -85,6 +86,10 @@ public final class LoopbackSink: Sendable {
     /// Answers every request without a scripted reply with `reply` (default 202).
     public func answer(_ reply: Reply) { state.withLock { $0.fallback = reply } }
 
+    /// Answers with `responder`'s reply when it gives one (a feed server, a subscriber echoing a
+    /// challenge), else as scripted.
+    public func respond(with responder: @escaping @Sendable (Received) -> Reply?) { self.responder.withLock { $0 = responder } }
+
     /// Makes every answer wait `delay` (a slow destination).
     public func delay(_ delay: Duration) { replyDelay.withLock { $0 = delay } }
 
@@ -115,8 +120,10 @@ public final class LoopbackSink: Sendable {
         if delay > .zero { try await Task.sleep(for: delay) }
         let received = Received(method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
                                 headers: request.headers.map { ($0.name.canonicalName, $0.value) }, body: Data(body.readableBytesView))
+        let dynamic = responder.withLock { $0 }?(received)
         let reply = state.withLock { state -> Reply in
             state.received.append(received)
+            if let dynamic { return dynamic }
             return state.script.isEmpty ? state.fallback : state.script.removeFirst()
         }
         var headers = HTTPFields()

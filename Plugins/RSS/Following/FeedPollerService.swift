@@ -26,7 +26,8 @@ struct FeedPollerService: Service {
             } catch {
                 logger.error("feed polling failed", metadata: ["error": "\(error)"])
             }
-            try? await Task.sleep(for: max(sleep, .milliseconds(200)))
+            let pause = max(sleep, .milliseconds(200))
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
         }
     }
 }

@@ -17,7 +17,7 @@ struct WebSubSweepService: Service {
             } catch {
                 logger.error("WebSub sweep failed", metadata: ["error": "\(error)"])
             }
-            try? await Task.sleep(for: interval)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 }

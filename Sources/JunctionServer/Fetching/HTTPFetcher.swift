@@ -92,7 +92,8 @@ public struct HTTPFetcher: Fetcher {
         if let error = error as? NIOConnectionError, error.dnsAError != nil || error.dnsAAAAError != nil, error.connectionErrors.isEmpty {
             return FetchError(.unknownHost, "\(url.host ?? url.absoluteString) does not resolve")
         }
-        if error is NIOTooManyBytesError || (error as? HTTPClientError) == .bodyLengthMismatch {
+        if error is NIOTooManyBytesError || error is NIOHTTPDecompression.DecompressionError
+            || (error as? HTTPClientError) == .bodyLengthMismatch {
             return FetchError(.tooLarge, "\(url.absoluteString) sent more than the hub accepts")
         }
         return FetchError(.connectionFailed, "cannot fetch \(url.absoluteString): \(error)")

@@ -60,6 +60,8 @@ struct StreamEntry: Encodable, Sendable {
     let created: Date
     let edited: Date
     let copies: [Item.NetworkCopy]
+    /// The item's page where it came from (a feed entry's link).
+    let plink: String?
 
     init(_ item: Item, authorAddress: String?) {
         id = item.id
@@ -78,5 +80,6 @@ struct StreamEntry: Encodable, Sendable {
         created = item.created
         edited = item.edited
         copies = item.copies
+        plink = item.plink
     }
 }
