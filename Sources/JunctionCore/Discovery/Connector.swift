@@ -77,7 +77,14 @@ public struct Connector: Sendable {
     public func unfollow(handle: String, address: String, now: Date = Date()) async throws -> XChan {
         let channel = try await store.channel(handle: handle)
         let (xchan, queued) = try await store.write { session in
-            let candidates = try await session.xchans(address: address) + (session.xchan(hash: address).map { [$0] } ?? [])
+            // The address as stored, an xchan hash, or what the address was found as (a blog's
+            // page for its feed), from the discovery cache, expired or not.
+            var cached: String?
+            if let found = try? DiscoveryAddress(address) { cached = try await session.discoveryEntry(address: found.cacheKey)?.xchanHash }
+            var candidates = try await session.xchans(address: address)
+            for hash in [address, cached].compactMap({ $0 }) {
+                if let xchan = try await session.xchan(hash: hash) { candidates.append(xchan) }
+            }
             var connected: (ABook, XChan)?
             for candidate in candidates {
                 if let abook = try await session.abook(channelID: channel.id, xchanHash: candidate.hash) {
