@@ -56,7 +56,7 @@ struct PublishingTests {
                     let positions = items.map { text.range(of: $0.mid)?.lowerBound }
                     #expect(positions.allSatisfy { $0 != nil }, "\(file)")
                     if let newer = positions[0], let older = positions[1] { #expect(newer < older, "\(file)") }
-                    #expect(!text.contains("/websub"), "no WebSub hub is advertised before one answers")
+                    #expect(text.contains("https://hub.example/websub"), "the WebSub hub is advertised: \(file)")
                     #expect(text.contains("https://hub.example/channel/jane/\(file)"))
                 }
             }
