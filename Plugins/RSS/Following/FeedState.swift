@@ -43,15 +43,10 @@ public struct FeedState: Codable, Sendable, Equatable {
 
     /// The stored state of feed `xchan`, or a new one.
     static func load(_ xchan: XChan, in session: any StoreSession) async throws -> FeedState {
-        guard let text = try await session.configValue(.xchan(xchan.hash), family: family, key: key),
-              let state = try? JSONDecoder().decode(FeedState.self, from: Data(text.utf8)) else { return FeedState(url: xchan.address) }
-        return state
+        try await session.configJSON(.xchan(xchan.hash), family: family, key: key) ?? FeedState(url: xchan.address)
     }
 
     func save(for xchan: XChan, in session: any StoreSession) async throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        try await session.setConfigValue(.xchan(xchan.hash), family: Self.family, key: Self.key,
-                                         value: String(decoding: try encoder.encode(self), as: UTF8.self))
+        try await session.setConfigJSON(.xchan(xchan.hash), family: Self.family, key: Self.key, value: self)
     }
 }

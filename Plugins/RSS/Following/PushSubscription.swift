@@ -34,8 +34,7 @@ public struct PushSubscription: Codable, Sendable, Equatable {
     static let tokenFamily = "rss.push"
 
     static func load(_ feedHash: String, in session: any StoreSession) async throws -> PushSubscription? {
-        guard let text = try await session.configValue(.xchan(feedHash), family: family, key: key) else { return nil }
-        return try? JSONDecoder().decode(PushSubscription.self, from: Data(text.utf8))
+        try await session.configJSON(.xchan(feedHash), family: family, key: key)
     }
 
     /// The feed a callback token belongs to, and its subscription.
@@ -47,13 +46,10 @@ public struct PushSubscription: Codable, Sendable, Equatable {
     }
 
     func save(for feedHash: String, in session: any StoreSession) async throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         if let previous = try await Self.load(feedHash, in: session), previous.token != token {
             try await session.removeConfigValue(.site, family: Self.tokenFamily, key: previous.token)
         }
         try await session.setConfigValue(.site, family: Self.tokenFamily, key: token, value: feedHash)
-        try await session.setConfigValue(.xchan(feedHash), family: Self.family, key: Self.key,
-                                         value: String(decoding: try encoder.encode(self), as: UTF8.self))
+        try await session.setConfigJSON(.xchan(feedHash), family: Self.family, key: Self.key, value: self)
     }
 }

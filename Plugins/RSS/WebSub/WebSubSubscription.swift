@@ -27,15 +27,11 @@ struct WebSubSubscription: Codable, Sendable, Equatable {
     }
 
     static func find(channelID: Int64, key: String, in session: any StoreSession) async throws -> WebSubSubscription? {
-        try await session.configValue(.channel(channelID), family: family, key: key)
-            .flatMap { try? JSONDecoder().decode(WebSubSubscription.self, from: Data($0.utf8)) }
+        try await session.configJSON(.channel(channelID), family: family, key: key)
     }
 
     func save(channelID: Int64, in session: any StoreSession) async throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        try await session.setConfigValue(.channel(channelID), family: Self.family, key: key,
-                                         value: String(decoding: try encoder.encode(self), as: UTF8.self))
+        try await session.setConfigJSON(.channel(channelID), family: Self.family, key: key, value: self)
     }
 
     func remove(channelID: Int64, in session: any StoreSession) async throws {
