@@ -8,24 +8,24 @@ struct CommandLineTests {
     @Test("accounts: create with a password on stdin, refuse bad input, list", arguments: TestBackend.available)
     func accounts(_ backend: TestBackend) async throws {
         let hub = try await TestHub.make(backend)
-        let created = try hub.run(["account", "create", "Jane@Example.com", "--password-stdin"], stdin: "correct horse\n")
+        let created = try await hub.run(["account", "create", "Jane@Example.com", "--password-stdin"], stdin: "correct horse\n")
         #expect(created.status == 0, "\(created.stderr)")
         #expect(created.stdout.contains("created account 1 jane@example.com"))
 
-        let duplicate = try hub.run(["account", "create", "jane@example.com", "--password-stdin"], stdin: "correct horse\n")
+        let duplicate = try await hub.run(["account", "create", "jane@example.com", "--password-stdin"], stdin: "correct horse\n")
         #expect(duplicate.status != 0)
         #expect(duplicate.stderr.contains("already exists"))
 
-        let short = try hub.run(["account", "create", "bob@example.com", "--password-stdin"], stdin: "short\n")
+        let short = try await hub.run(["account", "create", "bob@example.com", "--password-stdin"], stdin: "short\n")
         #expect(short.status != 0 && short.stderr.contains("at least 8 characters"))
-        let empty = try hub.run(["account", "create", "bob@example.com", "--password-stdin"], stdin: "")
+        let empty = try await hub.run(["account", "create", "bob@example.com", "--password-stdin"], stdin: "")
         #expect(empty.status != 0 && empty.stderr.contains("no password"))
-        let noFlag = try hub.run(["account", "create", "bob@example.com"])
+        let noFlag = try await hub.run(["account", "create", "bob@example.com"])
         #expect(noFlag.status != 0 && noFlag.stderr.contains("--password-stdin"))
-        let badEmail = try hub.run(["account", "create", "not-an-email", "--password-stdin"], stdin: "correct horse\n")
+        let badEmail = try await hub.run(["account", "create", "not-an-email", "--password-stdin"], stdin: "correct horse\n")
         #expect(badEmail.status != 0 && badEmail.stderr.contains("not an email address"))
 
-        let list = try hub.run(["account", "list", "--json"])
+        let list = try await hub.run(["account", "list", "--json"])
         #expect(list.status == 0)
         let accounts = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]]
         #expect(accounts?.map { $0["email"] as? String } == ["jane@example.com"])
@@ -35,8 +35,8 @@ struct CommandLineTests {
     @Test("channels and connections", arguments: TestBackend.available)
     func channels(_ backend: TestBackend) async throws {
         let hub = try await TestHub.make(backend)
-        _ = try hub.run(["account", "create", "jane@example.com", "--password-stdin"], stdin: "correct horse\n")
-        let created = try hub.run(["channel", "create", "jane", "--account", "jane@example.com", "--name", "Jane Doe", "--role", "group"])
+        _ = try await hub.run(["account", "create", "jane@example.com", "--password-stdin"], stdin: "correct horse\n")
+        let created = try await hub.run(["channel", "create", "jane", "--account", "jane@example.com", "--name", "Jane Doe", "--role", "group"])
         #expect(created.status == 0, "\(created.stderr)")
         for (arguments, message) in [
             (["channel", "create", "jane", "--account", "jane@example.com"], "already exists"),
@@ -44,11 +44,11 @@ struct CommandLineTests {
             (["channel", "create", "bob", "--account", "nobody@example.com"], "no account"),
             (["channel", "create", "bob", "--account", "jane@example.com", "--role", "emperor"], "role"),
         ] {
-            let result = try hub.run(arguments)
+            let result = try await hub.run(arguments)
             #expect(result.status != 0, "\(arguments)")
             #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
         }
-        let list = try hub.run(["channel", "list", "--json"])
+        let list = try await hub.run(["channel", "list", "--json"])
         let channels = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
         #expect(channels.count == 1)
         #expect(channels.first?["handle"] as? String == "jane")
@@ -57,24 +57,24 @@ struct CommandLineTests {
         #expect((channels.first?["publicKey"] as? String)?.count == 44)
         #expect(!list.stdout.contains("private"))
 
-        let table = try hub.run(["channel", "list"])
+        let table = try await hub.run(["channel", "list"])
         #expect(table.stdout.contains("jane") && table.stdout.contains("Jane Doe"))
 
-        let connections = try hub.run(["connections", "jane", "--json"])
+        let connections = try await hub.run(["connections", "jane", "--json"])
         #expect(connections.status == 0, "\(connections.stderr)")
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(connections.stdout.utf8)) as? [[String: Any]])
         #expect(rows.count == 1 && (rows.first?["state"] as? [String]) == ["self"])
-        let unknown = try hub.run(["connections", "nobody"])
+        let unknown = try await hub.run(["connections", "nobody"])
         #expect(unknown.status != 0 && unknown.stderr.contains("no channel"))
     }
 
     @Test("migrate and doctor", arguments: TestBackend.available)
     func migrateAndDoctor(_ backend: TestBackend) async throws {
         let hub = try await TestHub.make(backend)
-        let migrate = try hub.run(["migrate"])
+        let migrate = try await hub.run(["migrate"])
         #expect(migrate.status == 0 && migrate.stdout.contains("version"), "\(migrate.stderr)")
         let port = try freeLoopbackPort()
-        let doctor = try hub.run(["doctor", "--listen", "127.0.0.1:\(port)"])
+        let doctor = try await hub.run(["doctor", "--listen", "127.0.0.1:\(port)"])
         #expect(doctor.status == 0, "\(doctor.stdout)")
         for check in ["configuration", "data directory", "database", "schema", "site key", "channel keys", "listen address"] {
             #expect(doctor.stdout.contains("ok    \(check)"), "\(check) in \(doctor.stdout)")
@@ -85,28 +85,28 @@ struct CommandLineTests {
     func doctorFindsProblems() async throws {
         let hub = try await TestHub.make(.sqlite)
         // A fresh database has no schema and no key yet.
-        let fresh = try hub.run(["doctor", "--listen", "127.0.0.1:\(try freeLoopbackPort())"])
+        let fresh = try await hub.run(["doctor", "--listen", "127.0.0.1:\(try freeLoopbackPort())"])
         #expect(fresh.status != 0)
         #expect(fresh.stdout.contains("FAIL  schema") && fresh.stdout.contains("junction migrate"))
-        let unreachable = try runJunction(["doctor", "--data-dir", hub.dataDirectory, "--database", "postgres://nobody@127.0.0.1:1/none?sslmode=disable"])
+        let unreachable = try await runJunction(["doctor", "--data-dir", hub.dataDirectory, "--database", "postgres://nobody@127.0.0.1:1/none?sslmode=disable"])
         #expect(unreachable.status != 0 && unreachable.stdout.contains("FAIL  database"))
     }
 
     @Test("bad input gives one clear line and a non-zero exit")
     func badInput() async throws {
         let hub = try await TestHub.make(.sqlite)
-        let unknownFlag = try hub.run(["account", "list", "--no-such-flag"])
+        let unknownFlag = try await hub.run(["account", "list", "--no-such-flag"])
         #expect(unknownFlag.status != 0 && unknownFlag.stderr.contains("--no-such-flag"))
-        let badDatabase = try runJunction(["account", "list", "--data-dir", hub.dataDirectory, "--database", "mysql://x"])
+        let badDatabase = try await runJunction(["account", "list", "--data-dir", hub.dataDirectory, "--database", "mysql://x"])
         #expect(badDatabase.status != 0 && badDatabase.stderr.contains("must start with sqlite: or postgres://"))
-        let unreachable = try runJunction(["account", "list", "--data-dir", hub.dataDirectory,
+        let unreachable = try await runJunction(["account", "list", "--data-dir", hub.dataDirectory,
                                            "--database", "postgres://nobody:pw@127.0.0.1:1/none?sslmode=disable"])
         #expect(unreachable.status != 0 && unreachable.stderr.contains("cannot reach PostgreSQL"))
         #expect(!unreachable.stderr.contains(":pw@"))
         try Data().write(to: URL(fileURLWithPath: "\(hub.dataDirectory)/file"))
-        let unwritable = try runJunction(["account", "list", "--data-dir", "\(hub.dataDirectory)/file/data"])
+        let unwritable = try await runJunction(["account", "list", "--data-dir", "\(hub.dataDirectory)/file/data"])
         #expect(unwritable.status != 0 && unwritable.stderr.contains("data directory"))
-        let missingConfig = try hub.run(["account", "list", "--config", "/no/such/junction.json"])
+        let missingConfig = try await hub.run(["account", "list", "--config", "/no/such/junction.json"])
         #expect(missingConfig.status != 0 && missingConfig.stderr.contains("config file"))
     }
 
@@ -114,8 +114,8 @@ struct CommandLineTests {
           arguments: [["serve"], ["migrate"], ["account", "create"], ["account", "list"], ["channel", "create"],
                       ["channel", "list"], ["connections"], ["doctor"], ["queue", "status"], ["queue", "retry"],
                       ["queue", "purge"], ["site", "block"], ["site", "unblock"], ["site", "revive"], ["deliveries"]])
-    func help(_ command: [String]) throws {
-        let result = try runJunction(command + ["--help"])
+    func help(_ command: [String]) async throws {
+        let result = try await runJunction(command + ["--help"])
         #expect(result.status == 0)
         for flag in ["--data-dir", "--database", "--config"] {
             #expect(result.stdout.contains(flag), "\(command) lacks \(flag)")

@@ -17,8 +17,8 @@ struct CrashTests {
           arguments: TestBackend.available)
     func killMidFanOut(_ backend: TestBackend) async throws {
         let hub = try await TestHub.make(backend)
-        #expect(try hub.run(["account", "create", "jane@example.com", "--password-stdin"], stdin: "correct horse\n").status == 0)
-        #expect(try hub.run(["channel", "create", "jane", "--account", "jane@example.com"]).status == 0)
+        #expect(try await hub.run(["account", "create", "jane@example.com", "--password-stdin"], stdin: "correct horse\n").status == 0)
+        #expect(try await hub.run(["channel", "create", "jane", "--account", "jane@example.com"]).status == 0)
         // Few workers and a short lease, so the kill catches deliveries in flight and a restart
         // takes over their entries within seconds.
         let config = "\(hub.dataDirectory)/crash.json"
@@ -30,7 +30,7 @@ struct CrashTests {
 
             var posted: Set<String> = []
             for index in 0..<Self.itemCount {
-                let result = try hub.run(["post", "jane", "item \(index)", "--json"])
+                let result = try await hub.run(["post", "jane", "item \(index)", "--json"])
                 #expect(result.status == 0, "\(result.stderr)")
                 let entry = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
                 posted.insert(try #require(entry?["mid"] as? String))
@@ -62,11 +62,11 @@ struct CrashTests {
             #expect(repeats <= 2 * Self.sinkCount, "at most the deliveries in flight at the kill are repeated, not \(repeats)")
 
             try await Self.waitUntil(timeout: .seconds(10)) {
-                let status = try? hub.run(["queue", "status", "--json"])
+                let status = try? await hub.run(["queue", "status", "--json"])
                 let queue = status.flatMap { try? JSONSerialization.jsonObject(with: Data($0.stdout.utf8)) as? [String: Any] }
                 return (queue?["destinations"] as? [Any])?.isEmpty == true
             }
-            let deliveries = try hub.run(["deliveries", "1", "--json"])
+            let deliveries = try await hub.run(["deliveries", "1", "--json"])
             let reports = try JSONSerialization.jsonObject(with: Data(deliveries.stdout.utf8)) as? [[String: Any]] ?? []
             #expect(reports.count == Self.sinkCount * Self.recipientsPerSink)
             #expect(reports.allSatisfy { $0["status"] as? String == "delivered" })
@@ -107,10 +107,10 @@ struct CrashTests {
         return (mid, to)
     }
 
-    static func waitUntil(timeout: Duration, _ condition: () throws -> Bool) async throws {
+    static func waitUntil(timeout: Duration, _ condition: () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if try condition() { return }
+            if try await condition() { return }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw TestSetupError("the condition did not hold within \(timeout)")

@@ -29,13 +29,13 @@ struct FederationTests {
                 {"hub": {"domain": "127.0.0.1:\(port)"}, "http": {"listen": "127.0.0.1:\(port)"}, "federation": {"allowPrivateNetwork": true}}
                 """.utf8).write(to: URL(fileURLWithPath: config))
             let peer = Peer(hub: hub, port: port, config: config, handle: handle)
-            #expect(try peer.run(["account", "create", "\(handle)@example.com", "--password-stdin"], stdin: "correct horse\n").status == 0)
-            #expect(try peer.run(["channel", "create", handle, "--account", "\(handle)@example.com"]).status == 0)
+            #expect(try await peer.run(["account", "create", "\(handle)@example.com", "--password-stdin"], stdin: "correct horse\n").status == 0)
+            #expect(try await peer.run(["channel", "create", handle, "--account", "\(handle)@example.com"]).status == 0)
             return peer
         }
 
-        func run(_ arguments: [String], stdin: String? = nil) throws -> CommandResult {
-            try hub.run(arguments + ["--config", config], stdin: stdin)
+        func run(_ arguments: [String], stdin: String? = nil) async throws -> CommandResult {
+            try await hub.run(arguments + ["--config", config], stdin: stdin)
         }
 
         func withStore<T: Sendable>(_ body: (any Store) async throws -> T) async throws -> T {
@@ -54,14 +54,14 @@ struct FederationTests {
         }
 
         /// `junction lookup ADDRESS --json`.
-        func lookup(_ address: String) throws -> [String: Any] {
-            let result = try run(["lookup", address, "--json"])
+        func lookup(_ address: String) async throws -> [String: Any] {
+            let result = try await run(["lookup", address, "--json"])
             #expect(result.status == 0, "\(result.stderr)")
             return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
         }
 
-        func stream() throws -> [[String: Any]] {
-            let result = try run(["stream", handle, "--json"])
+        func stream() async throws -> [[String: Any]] {
+            let result = try await run(["stream", handle, "--json"])
             return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]] ?? []
         }
     }
@@ -77,7 +77,7 @@ struct FederationTests {
         _ = try await hubB.waitUntilHealthy(started: .now)
 
         let bobIdentity = try await bob.identity()
-        let found = try alice.lookup("bob@\(bob.domain)")
+        let found = try await alice.lookup("bob@\(bob.domain)")
         #expect(found["network"] as? String == "junction")
         #expect(found["resolver"] as? String == "webfinger")
         #expect(found["fromCache"] as? Bool == false)
@@ -86,8 +86,8 @@ struct FederationTests {
         let hublocs = try #require(found["hublocs"] as? [[String: Any]])
         #expect(hublocs.count == 1 && hublocs.first?["siteKey"] as? String == bobIdentity.siteKey)
         #expect(hublocs.first?["endpoint"] as? String == "http://\(bob.domain)/inbox")
-        #expect(try alice.lookup("acct:bob@\(bob.domain)")["fromCache"] as? Bool == true)
-        let missing = try alice.run(["lookup", "nobody@\(bob.domain)"])
+        #expect(try await alice.lookup("acct:bob@\(bob.domain)")["fromCache"] as? Bool == true)
+        let missing = try await alice.run(["lookup", "nobody@\(bob.domain)"])
         #expect(missing.status != 0 && missing.stderr.contains("webfinger"), "\(missing.stderr)")
 
         // Bob's WebFinger document links his feeds, which the hub serves.
@@ -101,43 +101,43 @@ struct FederationTests {
             #expect(feed.status == .ok)
         }
 
-        let followed = try alice.run(["follow", "alice", "bob@\(bob.domain)"])
+        let followed = try await alice.run(["follow", "alice", "bob@\(bob.domain)"])
         #expect(followed.status == 0 && followed.stdout.contains("now follows bob@\(bob.domain)"), "\(followed.stderr)")
-        let back = try bob.run(["follow", "bob", "http://\(alice.domain)/channel/alice"])
+        let back = try await bob.run(["follow", "bob", "http://\(alice.domain)/channel/alice"])
         #expect(back.status == 0 && back.stdout.contains("now follows alice@\(alice.domain)"), "\(back.stderr)")
         let aliceIdentity = try await alice.identity()
 
-        let posted = try alice.run(["post", "alice", "hello bob", "--title", "Greeting", "--json"])
+        let posted = try await alice.run(["post", "alice", "hello bob", "--title", "Greeting", "--json"])
         #expect(posted.status == 0, "\(posted.stderr)")
         let post = try JSONSerialization.jsonObject(with: Data(posted.stdout.utf8)) as? [String: Any]
         let mid = try #require(post?["mid"] as? String)
 
-        try await CrashTests.waitUntil(timeout: .seconds(20)) { try bob.stream().contains { $0["mid"] as? String == mid } }
-        let received = try #require(try bob.stream().first { $0["mid"] as? String == mid })
+        try await CrashTests.waitUntil(timeout: .seconds(20)) { try await bob.stream().contains { $0["mid"] as? String == mid } }
+        let received = try #require(try await bob.stream().first { $0["mid"] as? String == mid })
         #expect(received["network"] as? String == "junction")
         #expect(received["author"] as? String == "alice@\(alice.domain)")
         #expect(received["body"] as? String == "hello bob" && received["title"] as? String == "Greeting")
-        let deliveries = try alice.run(["deliveries", String(try #require(post?["id"] as? Int)), "--json"])
+        let deliveries = try await alice.run(["deliveries", String(try #require(post?["id"] as? Int)), "--json"])
         #expect(deliveries.stdout.contains("\"delivered\""))
 
         let receivedID = try #require(received["id"] as? Int)
-        let replied = try bob.run(["post", "bob", "hi alice", "--reply-to", String(receivedID), "--json"])
+        let replied = try await bob.run(["post", "bob", "hi alice", "--reply-to", String(receivedID), "--json"])
         #expect(replied.status == 0, "\(replied.stderr)")
         let replyMid = try #require((try JSONSerialization.jsonObject(with: Data(replied.stdout.utf8)) as? [String: Any])?["mid"] as? String)
-        try await CrashTests.waitUntil(timeout: .seconds(20)) { try alice.stream().contains { $0["mid"] as? String == replyMid } }
-        let reply = try #require(try alice.stream().first { $0["mid"] as? String == replyMid })
+        try await CrashTests.waitUntil(timeout: .seconds(20)) { try await alice.stream().contains { $0["mid"] as? String == replyMid } }
+        let reply = try #require(try await alice.stream().first { $0["mid"] as? String == replyMid })
         #expect(reply["parentMid"] as? String == mid && reply["author"] as? String == "bob@\(bob.domain)")
 
-        let edited = try alice.run(["edit", String(try #require(post?["id"] as? Int)), "hello again, bob", "--title", "Greeting, edited"])
+        let edited = try await alice.run(["edit", String(try #require(post?["id"] as? Int)), "hello again, bob", "--title", "Greeting, edited"])
         #expect(edited.status == 0, "\(edited.stderr)")
         try await CrashTests.waitUntil(timeout: .seconds(20)) {
-            try bob.stream().contains { $0["mid"] as? String == mid && $0["body"] as? String == "hello again, bob" }
+            try await bob.stream().contains { $0["mid"] as? String == mid && $0["body"] as? String == "hello again, bob" }
         }
-        #expect(try bob.stream().first { $0["mid"] as? String == mid }?["title"] as? String == "Greeting, edited")
+        #expect(try await bob.stream().first { $0["mid"] as? String == mid }?["title"] as? String == "Greeting, edited")
 
-        #expect(try alice.run(["delete", String(try #require(post?["id"] as? Int))]).status == 0)
+        #expect(try await alice.run(["delete", String(try #require(post?["id"] as? Int))]).status == 0)
         try await CrashTests.waitUntil(timeout: .seconds(20)) {
-            try bob.stream().contains { $0["mid"] as? String == mid && $0["deleted"] as? Bool == true }
+            try await bob.stream().contains { $0["mid"] as? String == mid && $0["deleted"] as? Bool == true }
         }
 
         // An unsigned delivery, and one signed by a key bob's hub does not know, are refused.

@@ -62,42 +62,42 @@ struct FeedFollowingTests {
             server.respond { blog.reply($0, base: server.url) }
             let feedURL = "\(server.url)/feed.xml"
 
-            let followed = try #require(try Self.json(reader.run(["follow", "reader", "\(server.url)/blog", "--json"])) as? [String: Any])
+            let followed = try #require(try Self.json(await reader.run(["follow", "reader", "\(server.url)/blog", "--json"])) as? [String: Any])
             #expect(followed["network"] as? String == "rss")
             #expect(followed["xchan"] as? String == feedURL, "the posts feed, not the comments feed")
             #expect(followed["resolver"] as? String == "feed")
 
-            let first = try #require(try Self.json(reader.run(["feeds", "poll", "--json"])) as? [[String: Any]])
+            let first = try #require(try Self.json(await reader.run(["feeds", "poll", "--json"])) as? [[String: Any]])
             #expect(first.first?["stored"] as? Int == 2)
-            var stream = try reader.stream()
+            var stream = try await reader.stream()
             #expect(stream.compactMap { $0["title"] as? String }.sorted() == ["First post", "Second post"])
             #expect(stream.allSatisfy { $0["network"] as? String == "rss" && $0["author"] as? String == feedURL })
             #expect(Set(stream.compactMap { $0["plink"] as? String }) == ["\(server.url)/post/1", "\(server.url)/post/2"])
             let body = stream.compactMap { $0["body"] as? String }.joined()
             #expect(body.contains("Body 1") && !body.contains("<script"), "sanitised before it is stored")
 
-            let again = try #require(try Self.json(reader.run(["feeds", "poll", feedURL, "--json"])) as? [[String: Any]])
+            let again = try #require(try Self.json(await reader.run(["feeds", "poll", feedURL, "--json"])) as? [[String: Any]])
             #expect(again.first?["stored"] as? Int == 0)
             let conditional = server.received.last { $0.path == "/feed.xml" }
             #expect(conditional?.headers.contains { $0.name.lowercased() == "if-none-match" && $0.value == blog.etag } == true)
-            #expect(try reader.stream().count == 2)
+            #expect(try await reader.stream().count == 2)
 
             blog.posts.withLock { $0.append((3, "Third post", "Wed, 04 Nov 2026 10:00:00 GMT")) }
-            let changed = try #require(try Self.json(reader.run(["feeds", "poll", "--json"])) as? [[String: Any]])
+            let changed = try #require(try Self.json(await reader.run(["feeds", "poll", "--json"])) as? [[String: Any]])
             #expect(changed.first?["stored"] as? Int == 1)
-            stream = try reader.stream()
+            stream = try await reader.stream()
             #expect(stream.compactMap { $0["title"] as? String }.sorted() == ["First post", "Second post", "Third post"])
 
-            let listed = try #require(try Self.json(reader.run(["feeds", "--json"])) as? [[String: Any]])
+            let listed = try #require(try Self.json(await reader.run(["feeds", "--json"])) as? [[String: Any]])
             #expect(listed.count == 1)
             #expect(listed.first?["status"] as? String == "ok")
             #expect(listed.first?["name"] as? String == "A & B blog")
             #expect(listed.first?["itemsStored"] as? Int == 3)
             #expect(listed.first?["nextPoll"] != nil && listed.first?["lastPoll"] != nil)
 
-            let unfollowed = try reader.run(["unfollow", "reader", "\(server.url)/blog"])
+            let unfollowed = try await reader.run(["unfollow", "reader", "\(server.url)/blog"])
             #expect(unfollowed.status == 0 && unfollowed.stdout.contains(feedURL), "by the page it was found from: \(unfollowed.stderr)")
-            #expect((try Self.json(reader.run(["feeds", "--json"])) as? [[String: Any]])?.isEmpty == true)
+            #expect((try Self.json(await reader.run(["feeds", "--json"])) as? [[String: Any]])?.isEmpty == true)
         }
     }
 
@@ -130,12 +130,12 @@ struct FeedFollowingTests {
                     }
                 }
                 for path in ["gone", "missing", "page", "bomb", "loop"] {
-                    #expect(try reader.run(["follow", "reader", "\(server.url)/\(path)"]).status == 0)
+                    #expect(try await reader.run(["follow", "reader", "\(server.url)/\(path)"]).status == 0)
                 }
-                #expect(try reader.run(["follow", "reader", "\(staller.url)/slow"]).status != 0, "a stalling URL is not followed")
+                #expect(try await reader.run(["follow", "reader", "\(staller.url)/slow"]).status != 0, "a stalling URL is not followed")
                 broken.withLock { $0 = true }
 
-                let polled = try #require(try Self.json(reader.run(["feeds", "poll", "--json"])) as? [[String: Any]])
+                let polled = try #require(try Self.json(await reader.run(["feeds", "poll", "--json"])) as? [[String: Any]])
                 let byPath = Dictionary(uniqueKeysWithValues: polled.map { (URL(string: $0["address"] as? String ?? "")?.path ?? "", $0) })
                 #expect(byPath["/gone"]?["status"] as? String == "gone")
                 #expect(byPath["/gone"]?["nextPoll"] == nil)
@@ -145,12 +145,12 @@ struct FeedFollowingTests {
                 #expect((byPath["/bomb"]?["lastError"] as? String)?.contains("more than") == true, "\(byPath["/bomb"] ?? [:])")
                 #expect((byPath["/loop"]?["lastError"] as? String)?.contains("redirects more than") == true)
                 #expect(polled.allSatisfy { $0["stored"] as? Int == 0 })
-                #expect(try reader.stream().isEmpty)
+                #expect(try await reader.stream().isEmpty)
 
                 let goneRequests = server.received.filter { $0.path == "/gone" }.count
-                _ = try reader.run(["feeds", "poll"])
+                _ = try await reader.run(["feeds", "poll"])
                 #expect(server.received.filter { $0.path == "/gone" }.count == goneRequests, "a gone feed is not polled any more")
-                let listed = try reader.run(["feeds"])
+                let listed = try await reader.run(["feeds"])
                 #expect(listed.stdout.contains("not_found") && listed.stdout.contains("gone"), "\(listed.stdout)")
             }
         }

@@ -11,8 +11,8 @@ struct QueueCommandTests {
     @Test("status, deliveries, block, retry, purge, unblock and revive", arguments: TestBackend.available)
     func steering(_ backend: TestBackend) async throws {
         let hub = try await TestHub.make(backend)
-        _ = try hub.run(["account", "create", "jane@example.com", "--password-stdin"], stdin: "correct horse\n")
-        _ = try hub.run(["channel", "create", "jane", "--account", "jane@example.com"])
+        _ = try await hub.run(["account", "create", "jane@example.com", "--password-stdin"], stdin: "correct horse\n")
+        _ = try await hub.run(["channel", "create", "jane", "--account", "jane@example.com"])
         let (itemID, deadID) = try await HubDatabase.withStore(try DatabaseURL(hub.database), logger: Logger(label: "test")) { store in
             try await store.write { session in
                 let channel = try #require(try await session.channel(handle: Handle("jane")))
@@ -32,41 +32,41 @@ struct QueueCommandTests {
             }
         }
 
-        let status = try hub.run(["queue", "status", "--json"])
+        let status = try await hub.run(["queue", "status", "--json"])
         #expect(status.status == 0, "\(status.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
         let destinations = try #require(report["destinations"] as? [[String: Any]])
         #expect(destinations.map { $0["destination"] as? String } == ["a.example", "b.example"])
         #expect(destinations.first?["pending"] as? Int == 1 && destinations.first?["deadLetters"] as? Int == 1)
 
-        let deliveries = try hub.run(["deliveries", "\(itemID)"])
+        let deliveries = try await hub.run(["deliveries", "\(itemID)"])
         #expect(deliveries.stdout.contains("dead_letter") && deliveries.stdout.contains("HTTP 502"), "\(deliveries.stdout)")
         #expect(deliveries.stdout.contains("queued"))
 
-        let block = try hub.run(["site", "block", "b.example"])
+        let block = try await hub.run(["site", "block", "b.example"])
         #expect(block.status == 0 && block.stdout.contains("cancelled 1"), "\(block.stdout)\(block.stderr)")
-        let afterBlock = try hub.run(["queue", "status"])
+        let afterBlock = try await hub.run(["queue", "status"])
         #expect(afterBlock.stdout.contains("b.example") && afterBlock.stdout.contains("blocked"))
 
-        let retry = try hub.run(["queue", "retry", "\(deadID)"])
+        let retry = try await hub.run(["queue", "retry", "\(deadID)"])
         #expect(retry.status == 0 && retry.stdout.contains("1 entry"), "\(retry.stdout)\(retry.stderr)")
-        let reports = try hub.run(["deliveries", "\(itemID)", "--json"])
+        let reports = try await hub.run(["deliveries", "\(itemID)", "--json"])
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(reports.stdout.utf8)) as? [[String: Any]])
         #expect(Dictionary(rows.map { ($0["recipient"] as! String, $0["status"] as! String) }, uniquingKeysWith: { a, _ in a })
                 == ["ra1": "queued", "ra2": "queued", "rb": "cancelled"])
 
-        let purge = try hub.run(["queue", "purge", "--site", "a.example"])
+        let purge = try await hub.run(["queue", "purge", "--site", "a.example"])
         #expect(purge.stdout.contains("cancelled 2"), "\(purge.stdout)")
-        #expect(try hub.run(["queue", "status"]).stdout.contains("the queue is empty"))
+        #expect(try await hub.run(["queue", "status"]).stdout.contains("the queue is empty"))
 
-        #expect(try hub.run(["site", "unblock", "b.example"]).status == 0)
-        let notBlocked = try hub.run(["site", "unblock", "b.example"])
+        #expect(try await hub.run(["site", "unblock", "b.example"]).status == 0)
+        let notBlocked = try await hub.run(["site", "unblock", "b.example"])
         #expect(notBlocked.status != 0 && notBlocked.stderr.contains("not blocked"))
-        let unknown = try hub.run(["site", "revive", "nowhere.example"])
+        let unknown = try await hub.run(["site", "revive", "nowhere.example"])
         #expect(unknown.status != 0 && unknown.stderr.contains("no deliveries"))
-        let both = try hub.run(["queue", "retry", "1", "--site", "a.example"])
+        let both = try await hub.run(["queue", "retry", "1", "--site", "a.example"])
         #expect(both.status != 0)
-        let missing = try hub.run(["deliveries", "999"])
+        let missing = try await hub.run(["deliveries", "999"])
         #expect(missing.status != 0 && missing.stderr.contains("no item 999"))
     }
 }

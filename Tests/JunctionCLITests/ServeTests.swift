@@ -100,21 +100,21 @@ struct ServeTests {
         let port = try freeLoopbackPort()
         let first = try RunningHub(hub, port: port)
         _ = try await first.waitUntilHealthy(started: .now)
-        let account = try hub.run(["account", "create", "jane@example.com", "--password-stdin"], stdin: "correct horse\n")
+        let account = try await hub.run(["account", "create", "jane@example.com", "--password-stdin"], stdin: "correct horse\n")
         #expect(account.status == 0, "\(account.stderr)")
-        let channel = try hub.run(["channel", "create", "jane", "--account", "jane@example.com"])
+        let channel = try await hub.run(["channel", "create", "jane", "--account", "jane@example.com"])
         #expect(channel.status == 0, "\(channel.stderr)")
-        let before = try hub.run(["channel", "list", "--json"]).stdout
+        let before = try await hub.run(["channel", "list", "--json"]).stdout
         #expect(await first.stop() == 0)
-        let siteKeyBefore = try hub.run(["doctor", "--listen", "127.0.0.1:\(try freeLoopbackPort())"]).stdout
+        let siteKeyBefore = try await hub.run(["doctor", "--listen", "127.0.0.1:\(try freeLoopbackPort())"]).stdout
             .split(separator: "\n").first { $0.contains("site key") }
 
         let second = try RunningHub(hub, port: port)
         _ = try await second.waitUntilHealthy(started: .now)
-        #expect(try hub.run(["channel", "list", "--json"]).stdout == before)
-        #expect(try hub.run(["account", "list"]).stdout.contains("jane@example.com"))
+        #expect(try await hub.run(["channel", "list", "--json"]).stdout == before)
+        #expect(try await hub.run(["account", "list"]).stdout.contains("jane@example.com"))
         #expect(await second.stop() == 0)
-        let siteKeyAfter = try hub.run(["doctor", "--listen", "127.0.0.1:\(try freeLoopbackPort())"]).stdout
+        let siteKeyAfter = try await hub.run(["doctor", "--listen", "127.0.0.1:\(try freeLoopbackPort())"]).stdout
             .split(separator: "\n").first { $0.contains("site key") }
         #expect(siteKeyBefore != nil && siteKeyBefore == siteKeyAfter)
     }
@@ -125,7 +125,7 @@ struct ServeTests {
         let port = try freeLoopbackPort()
         let first = try RunningHub(hub, port: port)
         _ = try await first.waitUntilHealthy(started: .now)
-        let clash = try runJunction(["serve", "--listen", "127.0.0.1:\(port)", "--data-dir", hub.dataDirectory, "--database", hub.database])
+        let clash = try await runJunction(["serve", "--listen", "127.0.0.1:\(port)", "--data-dir", hub.dataDirectory, "--database", hub.database])
         #expect(clash.status != 0)
         #expect(clash.stderr.contains("cannot listen on 127.0.0.1:\(port)"), "\(clash.stderr)")
         #expect(await first.stop() == 0)

@@ -24,27 +24,16 @@ struct TestHub {
     var flags: [String] { ["--data-dir", dataDirectory, "--database", database] }
 
     /// Runs `junction ARGS… <flags>` to completion.
-    func run(_ arguments: [String], stdin: String? = nil) throws -> CommandResult {
-        try runJunction(arguments + flags, stdin: stdin)
+    func run(_ arguments: [String], stdin: String? = nil) async throws -> CommandResult {
+        try await runJunction(arguments + flags, stdin: stdin)
     }
 }
 
-/// Runs the binary to completion with a clean `JUNCTION_*`-free environment.
-func runJunction(_ arguments: [String], stdin: String? = nil) throws -> CommandResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: junctionBinary)
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("JUNCTION_") }
-    let output = Pipe(), errors = Pipe(), input = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    process.standardInput = input
-    try process.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try input.fileHandleForWriting.close()
-    let out = output.fileHandleForReading.readDataToEndOfFile()
-    let err = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return CommandResult(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                         stderr: String(decoding: err, as: UTF8.self))
+/// Runs the binary to completion with a clean `JUNCTION_*`-free environment, on a thread of its
+/// own: a command that waits (a lookup timing out) never holds one of the test pool's threads.
+func runJunction(_ arguments: [String], stdin: String? = nil) async throws -> CommandResult {
+    let result = try await ExternalProcess.run(junctionBinary, arguments, input: Data((stdin ?? "").utf8),
+                                               environment: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("JUNCTION_") },
+                                               separateErrors: true)
+    return CommandResult(status: result.status, stdout: result.text, stderr: String(decoding: result.errors, as: UTF8.self))
 }

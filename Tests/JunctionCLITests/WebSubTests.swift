@@ -90,7 +90,7 @@ struct WebSubTests {
             #expect(verification.query?.contains("x=1") == true && verification.query?.contains("hub.lease_seconds=3600") == true)
             try await Self.waitForSubscriptions(pub, count: 2)  // the unconfirmed one is not stored
 
-            let posted = try pub.run(["post", "pub", "Pushed to subscribers", "--title", "WebSub news"])
+            let posted = try await pub.run(["post", "pub", "Pushed to subscribers", "--title", "WebSub news"])
             #expect(posted.status == 0, "\(posted.stderr)")
             let done = ContinuousClock.now
             let received = try await subscriber.waitFor(2, timeout: .seconds(5))
@@ -122,7 +122,7 @@ struct WebSubTests {
             let gone = try await Self.request(hubURL, ["hub.mode": "unsubscribe", "hub.topic": topic, "hub.callback": "\(subscriber.url)/cb?x=1"])
             #expect(gone.0 == 202)
             try await Self.waitForSubscriptions(pub, count: 1)
-            #expect(try pub.run(["post", "pub", "After unsubscribing"]).status == 0)
+            #expect(try await pub.run(["post", "pub", "After unsubscribing"]).status == 0)
             try await Task.sleep(for: .seconds(1.5))
             #expect(subscriber.received.filter { $0.method == "POST" }.count == 1)
         }
@@ -137,26 +137,26 @@ struct WebSubTests {
         let readerServer = try ServeTests.RunningHub(reader.hub, port: reader.port, extra: ["--config", reader.config])
         _ = try await pubServer.waitUntilHealthy(started: .now)
         _ = try await readerServer.waitUntilHealthy(started: .now)
-        #expect(try pub.run(["post", "pub", "Before the follow", "--title", "Old"]).status == 0)
+        #expect(try await pub.run(["post", "pub", "Before the follow", "--title", "Old"]).status == 0)
 
-        let followed = try reader.run(["follow", "reader", "http://\(pub.domain)/channel/pub/feed.atom", "--json"])
+        let followed = try await reader.run(["follow", "reader", "http://\(pub.domain)/channel/pub/feed.atom", "--json"])
         #expect(followed.status == 0, "\(followed.stderr)")
         #expect(followed.stdout.contains("\"network\" : \"rss\""), "\(followed.stdout)")
-        #expect(try reader.run(["feeds", "poll"]).status == 0)
+        #expect(try await reader.run(["feeds", "poll"]).status == 0)
         let deadline = ContinuousClock.now + .seconds(10)
         var listed: [[String: Any]] = []
         while ContinuousClock.now < deadline {
-            listed = try JSONSerialization.jsonObject(with: Data(try reader.run(["feeds", "--json"]).stdout.utf8)) as? [[String: Any]] ?? []
+            listed = try JSONSerialization.jsonObject(with: Data(try await reader.run(["feeds", "--json"]).stdout.utf8)) as? [[String: Any]] ?? []
             if (listed.first?["push"] as? String)?.hasPrefix("active") == true { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect((listed.first?["push"] as? String)?.hasPrefix("active at http://\(pub.domain)/websub") == true, "\(listed)")
 
-        #expect(try pub.run(["post", "pub", "Fresh news", "--title", "Pushed"]).status == 0)
+        #expect(try await pub.run(["post", "pub", "Fresh news", "--title", "Pushed"]).status == 0)
         var titles: [String] = []
         let pushed = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < pushed {
-            titles = try reader.stream().compactMap { $0["title"] as? String }
+            titles = try await reader.stream().compactMap { $0["title"] as? String }
             if titles.contains("Pushed") { break }
             try await Task.sleep(for: .milliseconds(100))
         }
