@@ -14,8 +14,9 @@ public final class QueueRunner: Service, Sendable {
     public struct Configuration: Sendable {
         /// Deliveries in flight at once, over all destinations.
         public var workers = 16
-        /// How long to sleep when nothing is due (new work wakes the runner at once).
-        public var idlePoll: Duration = .milliseconds(500)
+        /// How long to sleep when nothing is due. New work queued in this process wakes the
+        /// runner at once; work queued by another process (`junction post`) is seen within it.
+        public var idlePoll: Duration = .milliseconds(200)
         public var policy = DeliveryPolicy()
         public init() {}
     }
