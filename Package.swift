@@ -180,16 +180,27 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "BenchmarkSupport",
+            path: "Benchmarks/Support",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "QueueBenchmark",
             dependencies: [
-                "JunctionCore", "JunctionStore", "JunctionServer", "JunctionTesting", "JunctionNative",
+                "BenchmarkSupport", "JunctionCore", "JunctionStore", "JunctionServer", "JunctionTesting", "JunctionNative",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Benchmarks/Queue",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "FeedBenchmark",
+            dependencies: ["BenchmarkSupport", "JunctionRSS"],
+            path: "Benchmarks/Feed",
             swiftSettings: swiftSettings
         ),
         .testTarget(

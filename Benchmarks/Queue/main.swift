@@ -8,6 +8,7 @@
 // PostgreSQL needs JUNCTION_TEST_POSTGRES_URL (scripts/bench starts a throwaway server).
 
 import AsyncHTTPClient
+import BenchmarkSupport
 import Foundation
 import JunctionCore
 import JunctionNative
@@ -49,18 +50,6 @@ struct Measurement {
     var rate: Double { Double(deliveries) / seconds }
 }
 
-/// Peak resident memory since the last reset, in MB (Linux `VmHWM`).
-enum PeakMemory {
-    static func reset() { try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8) }
-    static func megabytes() -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
-        else { return 0 }
-        return kilobytes / 1024
-    }
-}
-
 func waitForDeliveries(_ sinks: [LoopbackSink], total: Int) async throws {
     while sinks.reduce(0, { $0 + $1.received.count }) < total {
         try await Task.sleep(for: .milliseconds(5))
@@ -93,10 +82,6 @@ func baseline(_ requests: [(url: String, body: Data, contentType: String)], sink
     }
     try await waitForDeliveries(sinks, total: before + requests.count)
     return Measurement(deliveries: requests.count, seconds: (ContinuousClock.now - start).seconds, peakMB: PeakMemory.megabytes())
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
 /// Builds the audience: `followers` connections spread over the sinks' hubs.
@@ -191,8 +176,4 @@ try await LoopbackSink.runMany(options.hubs) { sinks in
         }
     }
 }
-var widths = header.map(\.count)
-for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
-for row in [header] + rows {
-    print(row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  "))
-}
+printTable(header: header, rows: rows)

@@ -8,14 +8,14 @@ enum FeedHTML {
     /// `html` with relative URLs resolved and everything outside the allowlist removed.
     static func clean(_ html: String, base: String, type: String, resolveURLs: Bool) -> String {
         let resolved = resolveURLs ? render(html, type: type, base: base, sanitize: false) : html
-        return render(resolved.replacingOccurrences(of: "<![CDATA[", with: "&lt;![CDATA["), type: type, base: base, sanitize: true)
-            .trimmingWhitespace.replacingOccurrences(of: "\r\n", with: "\n")
+        return render(resolved.replacingOccurrences(ofASCII: "<![CDATA[", with: "&lt;![CDATA["), type: type, base: base, sanitize: true)
+            .trimmingWhitespace.replacingOccurrences(ofASCII: "\r\n", with: "\n")
     }
 
     /// Whether plain text is probably HTML: a close tag or a reference, and only known tags
     /// and entities (feedparser's guess for RSS titles).
     static func looksLikeHTML(_ text: String) -> Bool {
-        guard text.contains("&") || text.contains("</") else { return false }
+        guard text.contains("&") || text.contains(ascii: "</") else { return false }
         let tokens = HTMLTokenizer.tokenize(text, swallowUnclosedComments: false)
         var hasCloseTagOrReference = false
         for token in tokens {
@@ -76,7 +76,7 @@ enum FeedHTML {
     /// the two quote references turned into characters.
     private static func preprocess(_ html: String) -> String {
         var text = html
-        if text.contains("<!") {
+        if text.contains(ascii: "<!") {
             var out = ""
             var rest = Substring(text)
             while let range = rest.range(of: "<!") {
@@ -88,8 +88,8 @@ enum FeedHTML {
             }
             text = out + rest
         }
-        if text.contains("/>") { text = expandingShortTags(text) }
-        return text.replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&#34;", with: "\"")
+        if text.contains(ascii: "/>") { text = expandingShortTags(text) }
+        return text.replacingOccurrences(ofASCII: "&#39;", with: "'").replacingOccurrences(ofASCII: "&#34;", with: "\"")
     }
 
     /// `<br/>` → `<br />`, `<p/>` → `<p></p>` (attribute-less tags only).
@@ -167,6 +167,9 @@ enum FeedHTML {
     }
 
     private static func escapeAttribute(_ value: String) -> String {
+        // Most values need nothing: none of the four characters (no other character equals them).
+        guard value.utf8.contains(where: { $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "&") })
+        else { return value }
         var out = ""
         var index = value.startIndex
         while index < value.endIndex {

@@ -253,7 +253,7 @@ struct HTMLTokenizer {
 
     /// `&#38` → `&#38;` (what sgmllib's reference conversion does to attribute values).
     private static func terminatingNumericReferences(_ value: String) -> String {
-        guard value.contains("&#") else { return value }
+        guard value.contains(ascii: "&#") else { return value }
         var out = ""
         var rest = Substring(value)
         while let range = rest.range(of: "&#") {

@@ -231,7 +231,7 @@ struct XMLFeedReader {
             return
         }
         var value = FeedURI.join(scope.base, plainText(element))
-        if isEntry { value = value.replacingOccurrences(of: "&amp;", with: "&") }
+        if isEntry { value = value.replacingOccurrences(ofASCII: "&amp;", with: "&") }
         value = Self.unterminatingReferences(value)
         fields.link = value
         if !value.isEmpty || !isEntry { link.href = value }
@@ -333,7 +333,7 @@ struct XMLFeedReader {
         if type == "text/html" || type == "application/xhtml+xml" {
             value = FeedHTML.clean(value, base: scope.base, type: type, resolveURLs: field != "title")
         }
-        return FeedText(type: type, value: value, language: scope.language?.replacingOccurrences(of: "_", with: "-"), base: scope.base)
+        return FeedText(type: type, value: value, language: scope.language?.replacingOccurrences(ofASCII: "_", with: "-"), base: scope.base)
     }
 
     static func mediaType(_ type: String) -> String {
@@ -403,9 +403,9 @@ struct XMLFeedReader {
     }
 
     static func xmlEscape(_ text: String, quotes: Bool = false) -> String {
-        var out = text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: ">", with: "&gt;")
-            .replacingOccurrences(of: "<", with: "&lt;")
-        if quotes { out = out.replacingOccurrences(of: "\"", with: "&quot;") }
+        var out = text.replacingOccurrences(ofASCII: "&", with: "&amp;").replacingOccurrences(ofASCII: ">", with: "&gt;")
+            .replacingOccurrences(ofASCII: "<", with: "&lt;")
+        if quotes { out = out.replacingOccurrences(ofASCII: "\"", with: "&quot;") }
         return out
     }
 }
