@@ -103,7 +103,9 @@ public struct FeedPoller: Sendable {
         if let lastModified = state.lastModified { headers.append(("If-Modified-Since", lastModified)) }
         var stored = 0
         var notModified = false
-        let url = URL(string: state.url) ?? URL(string: feed.address)!
+        guard let url = URL(string: state.url) ?? URL(string: feed.address) else {
+            throw JunctionError.invalidInput("the feed '\(feed.address)' has no URL to poll")
+        }
         do {
             let response = try await fetcher.fetch(FeedRequest.get(url, settings: settings, headers: headers))
             let moved = FeedRequest.canonicalURL(requested: url, response: response)
