@@ -98,22 +98,23 @@ struct LookupTests {
 
     @Test("hostile or wrong answers each end in a clear reason within the timeouts, and nothing is stored")
     func badAnswers() async throws {
-        try await LoopbackSink.run { sink in
-            // 5 s per document: the redirect loop gets its 4 hops in even on a loaded machine.
-            try await Hub.with(timeout: .seconds(5)) { runtime in
-                let cases: [(LoopbackSink.Reply, Duration, String)] = [
-                    (.init(status: 200, headers: ["Content-Type": "text/html"], body: Data("<html></html>".utf8)), .zero, "text/html"),
-                    (.init(status: 200, headers: Self.jrd, body: Data("{\"subject\": ".utf8)), .zero, "not a JSON object"),
-                    (.init(status: 200, headers: Self.jrd, body: JRD.encode(IdentityDocument(subject: "acct:other@elsewhere.example"))),
-                     .zero, "describes acct:other@elsewhere.example"),
-                    (.init(status: 200, headers: Self.jrd, body: Data(repeating: 0x20, count: 300 * 1024)), .zero, "KiB"),
-                    (.init(status: 302, headers: ["Location": "\(sink.url)/.well-known/webfinger"]), .zero, "redirects more than"),
-                    (.init(status: 200, headers: Self.jrd, body: Data("{}".utf8)), .seconds(6), "did not answer in time"),
-                    (.init(status: 200, headers: Self.jrd, body: JRD.encode(IdentityDocument(subject: "acct:x6@\(sink.host)"))), .zero,
-                     "names no protocol"),
-                ]
-                for (index, (reply, delay, reason)) in cases.enumerated() {
-                    sink.answer(reply)
+        // 5 s per document: the redirect loop gets its 4 hops in even on a loaded machine.
+        try await Hub.with(timeout: .seconds(5)) { runtime in
+            let cases: [(@Sendable (LoopbackSink) -> LoopbackSink.Reply, Duration, String)] = [
+                ({ _ in .init(status: 200, headers: ["Content-Type": "text/html"], body: Data("<html></html>".utf8)) }, .zero, "text/html"),
+                ({ _ in .init(status: 200, headers: Self.jrd, body: Data("{\"subject\": ".utf8)) }, .zero, "not a JSON object"),
+                ({ _ in .init(status: 200, headers: Self.jrd, body: JRD.encode(IdentityDocument(subject: "acct:other@elsewhere.example"))) },
+                 .zero, "describes acct:other@elsewhere.example"),
+                ({ _ in .init(status: 200, headers: Self.jrd, body: Data(repeating: 0x20, count: 300 * 1024)) }, .zero, "KiB"),
+                ({ sink in .init(status: 302, headers: ["Location": "\(sink.url)/.well-known/webfinger"]) }, .zero, "redirects more than"),
+                ({ _ in .init(status: 200, headers: Self.jrd, body: Data("{}".utf8)) }, .seconds(6), "did not answer in time"),
+                ({ sink in .init(status: 200, headers: Self.jrd, body: JRD.encode(IdentityDocument(subject: "acct:x6@\(sink.host)"))) }, .zero,
+                 "names no protocol"),
+            ]
+            // Each case has a server of its own, so no case inherits another's connections.
+            for (index, (reply, delay, reason)) in cases.enumerated() {
+                try await LoopbackSink.run { sink in
+                    sink.answer(reply(sink))
                     sink.delay(delay)
                     let address = "x\(index)@\(sink.host)"
                     let started = ContinuousClock.now
