@@ -22,7 +22,7 @@ struct FollowingTests {
         #expect(found.map(\.absoluteString) == ["https://blog.example/sub/atom.xml", "https://blog.example/sub/feed.rss",
                                                 "https://blog.example/feed.json", "https://blog.example/comments/feed"])
         #expect(FeedAutodiscovery.feeds(inPage: Data("not html at all \u{0}".utf8), url: URL(string: "https://x/")!, charset: nil).isEmpty)
-        #expect(FeedAutodiscovery.charset(of: "text/html; charset=\"ISO-8859-1\"") == "ISO-8859-1")
+        #expect(FeedDecoding.split(contentType: "text/html; charset=\"ISO-8859-1\"").1 == "iso-8859-1")
     }
 
     @Test("the interval follows the feed's cadence within bounds; failures back off exponentially up to the maximum")
@@ -63,6 +63,8 @@ struct FollowingTests {
         #expect(first.attachments == [Item.Attachment(url: "https://blog.example/a.mp3", mimeType: "audio/mpeg", size: 123)])
         #expect(first.plink == "https://blog.example/42")
         #expect(first.created == Date(timeIntervalSince1970: 1_793_613_600))
+        let html = FeedText(type: "text/html", value: "<b>Tom</b> &amp; <i>Jerry</i>&#8217;s &eacute;t&eacute;")
+        #expect(PlainText.of(html) == "Tom & Jerry\u{2019}s été", "an HTML title is read as text")
         let second = FeedEntryItem.item(parsed.entries[1], feed: feed, channelID: 7, now: now)
         #expect(second.mid == "https://blog.example/43")
         #expect(second.created == now, "a date in the future is clamped to now")

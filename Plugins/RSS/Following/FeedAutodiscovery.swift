@@ -30,14 +30,4 @@ enum FeedAutodiscovery {
         var seen = Set<URL>()
         return candidates.sorted { $0.rank < $1.rank }.map(\.url).filter { seen.insert($0).inserted }
     }
-
-    /// The `charset` parameter of a `Content-Type`.
-    static func charset(of contentType: String?) -> String? {
-        guard let contentType else { return nil }
-        for parameter in contentType.split(separator: ";").dropFirst() {
-            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            if pair.count == 2, pair[0].lowercased() == "charset" { return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'")) }
-        }
-        return nil
-    }
 }

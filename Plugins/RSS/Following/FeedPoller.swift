@@ -1,5 +1,6 @@
 public import Foundation
 public import JunctionCore
+import JunctionServer
 import Logging
 
 /// Reads followed feeds and stores their new entries in the followers' streams.
@@ -65,8 +66,6 @@ public struct FeedPoller: Sendable {
         public var state: FeedState
         /// Items stored (over all followers).
         public var stored: Int
-        /// The feed answered 304 Not Modified.
-        public var notModified: Bool
     }
 
     /// Polls every feed that is due (all of them with `force`, except those gone); returns what
@@ -82,11 +81,11 @@ public struct FeedPoller: Sendable {
             var pending = due.makeIterator()
             for _ in 0..<settings.concurrency {
                 guard let feed = pending.next() else { break }
-                group.addTask { try? await poll(feed.xchan, now: now) }
+                group.addTask { await pollLogged(feed.xchan, now: now) }
             }
             while let outcome = await group.next() {
                 if let outcome { outcomes.append(outcome) }
-                if let feed = pending.next() { group.addTask { try? await poll(feed.xchan, now: now) } }
+                if let feed = pending.next() { group.addTask { await pollLogged(feed.xchan, now: now) } }
             }
         }
         let polled = Dictionary(outcomes.map { ($0.feed.hash, $0.state) }, uniquingKeysWith: { first, _ in first })
@@ -102,7 +101,6 @@ public struct FeedPoller: Sendable {
         if let etag = state.etag { headers.append(("If-None-Match", etag)) }
         if let lastModified = state.lastModified { headers.append(("If-Modified-Since", lastModified)) }
         var stored = 0
-        var notModified = false
         guard let url = URL(string: state.url) ?? URL(string: feed.address) else {
             throw JunctionError.invalidInput("the feed '\(feed.address)' has no URL to poll")
         }
@@ -115,7 +113,6 @@ public struct FeedPoller: Sendable {
             }
             switch response.status {
             case 304:
-                notModified = true
                 succeeded(&state, interval: schedule.clamp((state.interval ?? settings.minimumInterval) * 1.5), now: now)
             case 200..<300:
                 let parsed = FeedParser.parse(response.body, transport: FeedRequest.transport(of: response))
@@ -139,7 +136,7 @@ public struct FeedPoller: Sendable {
                 failed(&state, .notFound, "\(url.absoluteString) answered HTTP 404 Not Found", now: now)
             default:
                 failed(&state, .failing, "\(url.absoluteString) answered HTTP \(response.status)", now: now)
-                if let wait = response.header("Retry-After").flatMap(Double.init), let next = state.nextPoll {
+                if let wait = response.header("Retry-After").flatMap(PostQueueDriver.retryAfterSeconds), let next = state.nextPoll {
                     state.nextPoll = max(next, now.addingTimeInterval(min(wait, settings.maximumInterval)))
                 }
             }
@@ -155,7 +152,17 @@ public struct FeedPoller: Sendable {
         if state.status != .ok {
             logger.notice("feed poll failed", metadata: ["feed": "\(feed.address)", "reason": "\(state.lastError ?? "")"])
         }
-        return Outcome(feed: feed, state: state, stored: stored, notModified: notModified)
+        return Outcome(feed: feed, state: state, stored: stored)
+    }
+
+    /// ``poll(_:now:)`` for the background: a failure (the store not answering) is logged.
+    private func pollLogged(_ feed: XChan, now: Date) async -> Outcome? {
+        do {
+            return try await poll(feed, now: now)
+        } catch {
+            logger.error("polling a feed failed", metadata: ["feed": "\(feed.address)", "error": "\(error)"])
+            return nil
+        }
     }
 
     /// Stores what a feed document (polled or pushed) brings: its newest entries, for every

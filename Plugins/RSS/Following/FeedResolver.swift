@@ -25,7 +25,7 @@ struct FeedResolver: Resolver {
         if !first.2.version.isEmpty { return .found(xchan: FeedIdentity.xchan(of: first.2, url: first.0), hublocs: []) }
         let response = first.1
         let linked = FeedAutodiscovery.feeds(inPage: response.body, url: response.url,
-                                             charset: FeedAutodiscovery.charset(of: response.header("Content-Type")))
+                                             charset: response.header("Content-Type").flatMap { FeedDecoding.split(contentType: $0).1 })
         guard !linked.isEmpty else {
             return .notRecognised("\(url.absoluteString) is neither a feed nor a page that links one (\(response.mediaType ?? "no content type"))")
         }

@@ -66,7 +66,10 @@ struct WebSubCallbackRoutes: Sendable {
             throw JunctionError(.payloadTooLarge, "pushed documents are limited to \(maximumBytes / 1024) KiB")
         }
         let body = Data(buffer.readableBytesView)
-        guard let signature = request.headers[values: .init("X-Hub-Signature")!].first,
+        guard push.state == .active else {
+            throw JunctionError.notFound("the subscription behind this callback is not active")
+        }
+        guard let signature = request.headers[values: HubSignature.field].first,
               HubSignature.verify(signature, body: body, secret: push.secret) else {
             logger.warning("WebSub push ignored: missing or wrong signature", metadata: ["feed": "\(feed.address)"])
             return Response(status: .accepted)

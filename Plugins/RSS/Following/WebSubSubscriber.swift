@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import JunctionCore
 import Logging
@@ -41,7 +40,7 @@ struct WebSubSubscriber: Sendable {
                 default: break
                 }
             }
-            var push = PushSubscription(hub: hub, topic: topic, token: Self.randomHex(16), secret: Self.randomHex(32),
+            var push = PushSubscription(hub: hub, topic: topic, token: Hex.random(16), secret: Hex.random(32),
                                         state: .requested, leaseExpires: nil, requested: now)
             let requested = push
             try await store.write { try await requested.save(for: feed.hash, in: $0) }
@@ -72,9 +71,5 @@ struct WebSubSubscriber: Sendable {
         } catch {
             logger.error("WebSub subscription failed", metadata: ["feed": "\(feed.address)", "error": "\(error)"])
         }
-    }
-
-    static func randomHex(_ bytes: Int) -> String {
-        SymmetricKey(size: .init(bitCount: bytes * 8)).withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }
     }
 }

@@ -11,7 +11,7 @@ struct ConditionalResponse: ResponseGenerator {
     let lastModified: Date
 
     var etag: String {
-        "\"" + SHA256.hash(data: body).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
+        "\"" + Hex.encode(SHA256.hash(data: body).prefix(16)) + "\""
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {

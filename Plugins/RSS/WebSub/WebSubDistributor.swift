@@ -20,6 +20,8 @@ struct WebSubDistributor: Sendable {
     /// Queues what channel `channelID`'s subscribers have not been sent; returns the entries queued.
     @discardableResult
     func distribute(channelID: Int64, now: Date = Date()) async throws -> Int {
+        // Most channels have no subscribers: find that out without a write transaction.
+        guard try await !store.read({ try await WebSubSubscription.all(channelID: channelID, in: $0) }).isEmpty else { return 0 }
         let queued = try await store.write { session -> Int in
             let subscriptions = try await WebSubSubscription.all(channelID: channelID, in: session)
             guard !subscriptions.isEmpty, let channel = try await session.channel(id: channelID) else { return 0 }

@@ -3,6 +3,7 @@ import Hummingbird
 import JunctionCore
 import JunctionServer
 import Logging
+import Synchronization
 
 /// `POST /websub`: this hub's WebSub hub for its channels' feeds (W3C WebSub §5–6).
 ///
@@ -10,22 +11,33 @@ import Logging
 /// feed URLs), a callback, and optionally a lease and a secret. It is checked and answered
 /// `202 Accepted` at once; then the intent is verified with a `GET` of the callback carrying a
 /// challenge that must come back as the body, and only then is the subscription stored (or
-/// removed). A new subscription receives the posts made after it.
-struct WebSubHubRoutes: Sendable {
+/// removed). A new subscription receives the posts made after it. At most
+/// ``maximumVerifications`` verifications run at once; past that a request is `429`, so a flood
+/// of requests cannot turn the hub into a flood of outbound GETs.
+final class WebSubHubRoutes: Sendable {
     let store: any Store
     let fetcher: any Fetcher
     let domain: HubDomain
     let logger: Logger
+    private let verifying = Mutex(0)
+
+    init(store: any Store, fetcher: any Fetcher, domain: HubDomain, logger: Logger) {
+        self.store = store
+        self.fetcher = fetcher
+        self.domain = domain
+        self.logger = logger
+    }
 
     /// Leases granted: the subscriber's ask within these bounds (default 10 days).
     static let leases: ClosedRange<Int> = 300...(30 * 86400)
     static let defaultLease = 10 * 86400
     static let maximumBody = 16 * 1024
+    static let maximumVerifications = 32
 
     var hubURL: String { "\(domain.baseURL)/websub" }
 
     func register(on router: Router<HubRequestContext>) {
-        router.post("/websub") { request, _ in try await handle(request) }
+        router.post("/websub") { request, _ in try await self.handle(request) }
     }
 
     /// A checked request.
@@ -47,7 +59,18 @@ struct WebSubHubRoutes: Sendable {
             throw JunctionError(.payloadTooLarge, "WebSub requests are limited to \(Self.maximumBody / 1024) KiB")
         }
         let parsed = try await check(FormEncoding.decode(String(decoding: buffer.readableBytesView, as: UTF8.self)))
-        Task { await verify(parsed) }
+        let admitted = verifying.withLock { count in
+            guard count < Self.maximumVerifications else { return false }
+            count += 1
+            return true
+        }
+        guard admitted else {
+            throw JunctionError(.tooManyRequests, "too many subscriptions are being verified; try again in a minute")
+        }
+        Task {
+            await verify(parsed)
+            verifying.withLock { $0 -= 1 }
+        }
         return Response(status: .accepted)
     }
 
@@ -83,7 +106,7 @@ struct WebSubHubRoutes: Sendable {
 
     /// Verifies the subscriber's intent, then stores or removes the subscription.
     func verify(_ request: Asked, now: Date = Date()) async {
-        let challenge = WebSubSubscriber.randomHex(16)
+        let challenge = Hex.random(16)
         var query = [("hub.mode", request.subscribe ? "subscribe" : "unsubscribe"), ("hub.topic", request.topic), ("hub.challenge", challenge)]
         if request.subscribe { query.append(("hub.lease_seconds", String(request.lease))) }
         let separator = request.callback.query == nil ? "?" : "&"

@@ -23,6 +23,8 @@ public struct JunctionError: Error, Sendable, Equatable, CustomStringConvertible
         public static let payloadTooLarge = Code("payload_too_large")
         /// The request body has a media type that is not accepted.
         public static let unsupportedMediaType = Code("unsupported_media_type")
+        /// Too much is asked at once; try again later.
+        public static let tooManyRequests = Code("too_many_requests")
         /// The configuration cannot be used as it is.
         public static let configuration = Code("configuration")
         /// The database could not be reached or answered with an error.

@@ -35,6 +35,7 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case .forbidden: .forbidden
             case .payloadTooLarge: .contentTooLarge
             case .unsupportedMediaType: .unsupportedMediaType
+            case .tooManyRequests: .tooManyRequests
             default: .serviceUnavailable
             }
             let message = status.code >= 500 ? "the hub cannot serve this right now" : error.message
