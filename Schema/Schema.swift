@@ -6,6 +6,7 @@ public enum Schema {
         .queueLeases,
         .discoveryCache,
         .itemPermalink,
+        .queueClaims,
     ]
 
     /// The version a database has once every migration ran.

@@ -27,7 +27,7 @@ struct QueueCommandTests {
                                                     network: "fake", channelID: channel.id, itemID: item.id, now: Date())
                 var dead = try #require(try await session.queueEntry(id: ids[0]))
                 dead.attempts = 12
-                try await session.finishEntry(dead, decision: .deadLetter("gave up after 12 attempts: HTTP 502"), now: Date())
+                try await session.finishEntries([FinishedAttempt(entry: dead, decision: .deadLetter("gave up after 12 attempts: HTTP 502"))], now: Date())
                 return (item.id, ids[0])
             }
         }

@@ -13,6 +13,7 @@ public struct Notifier: Sendable {
     private let hooks: HookRegistry
     private let drivers: [String: any Driver]
     private let logger: Logger
+    private let audiences = AudienceCache()
     /// Called after entries were queued, to wake the queue runner.
     private let onEnqueue: @Sendable () -> Void
 
@@ -51,7 +52,7 @@ public struct Notifier: Sendable {
             throw JunctionError.notFound("no channel \(channelID)")
         }
         let item = if let itemID { try await session.item(id: itemID) } else { Item?.none }
-        let candidates = try await Self.audience(of: item, channel: channel, session: session)
+        let candidates = try await audience(of: item, channel: channel, session: session)
         var state = NotifierState(event: event, channel: channel, item: item, recipients: candidates,
                                   privateEnvelope: item?.isPrivate == true ? item?.acl.allowXChans ?? [] : [])
         state = await hooks.run(.notifierProcess, state)
@@ -142,27 +143,39 @@ public struct Notifier: Sendable {
     ///   identities the hub knows; nobody else.
     /// - A comment on someone else's thread goes to the thread's owner, who redistributes it.
     /// - Anything else goes to every approved, unblocked connection allowed to view the stream.
-    static func audience(of item: Item?, channel: Channel, session: any StoreSession) async throws -> [Recipient] {
-        var hashes: [String] = []
-        if let item, item.isPrivate {
-            let denied = Set(item.acl.denyXChans)
-            hashes = item.acl.allowXChans.filter { !denied.contains($0) && $0 != channel.xchanHash }
-        } else if let item, item.ownerXChan != channel.xchanHash {
-            hashes = [item.ownerXChan]
+    private func audience(of item: Item?, channel: Channel, session: any StoreSession) async throws -> [Recipient] {
+        let hashes: Set<String>
+        let xchans: [XChan]
+        let hublocs: [HubLoc]
+        if let item, item.isPrivate || item.ownerXChan != channel.xchanHash {
+            if item.isPrivate {
+                let denied = Set(item.acl.denyXChans)
+                hashes = Set(item.acl.allowXChans.filter { !denied.contains($0) && $0 != channel.xchanHash })
+            } else {
+                hashes = [item.ownerXChan]
+            }
+            xchans = try await session.xchans(hashes: Array(hashes))
+            hublocs = try await session.hublocs(xchanHashes: Array(hashes))
         } else {
             let denied = Set(item?.acl.denyXChans ?? [])
-            for connection in try await session.abooks(channelID: channel.id) where !connection.isSelf && !denied.contains(connection.xchanHash) {
-                if PermissionPolicy.isAllowed(.viewStream, requester: .identity(connection.xchanHash), channel: channel, connection: connection),
-                   !connection.isPending {
-                    hashes.append(connection.xchanHash)
-                }
+            // Three queries for the whole audience, not two per recipient, and none while the
+            // channel's audience version stays: a channel may have thousands of connections.
+            let version = try await session.audienceVersion(channelID: channel.id)
+            let audience = try await audiences.audience(of: channel, version: version) {
+                AudienceCache.Audience(connections: try await session.abooks(channelID: channel.id),
+                                       xchans: try await session.xchans(connectedTo: channel.id),
+                                       hublocs: try await session.hublocs(connectedTo: channel.id))
             }
+            hashes = Set(audience.connections.filter { connection in
+                !connection.isSelf && !connection.isPending && !denied.contains(connection.xchanHash)
+                    && PermissionPolicy.isAllowed(.viewStream, requester: .identity(connection.xchanHash), channel: channel, connection: connection)
+            }.map(\.xchanHash))
+            xchans = audience.xchans
+            hublocs = audience.hublocs
         }
-        // Two queries for the whole audience, not two per recipient: a channel may have thousands.
-        let unique = Array(Set(hashes)).sorted()
-        let locations = Dictionary(grouping: try await session.hublocs(xchanHashes: unique), by: \.xchanHash)
-        return try await session.xchans(hashes: unique)
-            .filter { !$0.isDeleted }
+        let locations = Dictionary(grouping: hublocs, by: \.xchanHash)
+        return xchans
+            .filter { hashes.contains($0.hash) && !$0.isDeleted }
             .sorted { $0.hash < $1.hash }
             .map { Recipient(xchan: $0, hublocs: locations[$0.hash] ?? []) }
     }

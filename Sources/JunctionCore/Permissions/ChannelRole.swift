@@ -14,11 +14,12 @@ public enum ChannelRole: String, CaseIterable, Codable, Sendable {
     /// The channel-wide limit of every permission for this role.
     public var limits: [Permission: PermissionLimit] {
         var limits: [Permission: PermissionLimit] = [:]
-        for permission in Permission.allCases { limits[permission] = baseLimit(permission) }
+        for permission in Permission.allCases { limits[permission] = limit(for: permission) }
         return limits
     }
 
-    private func baseLimit(_ permission: Permission) -> PermissionLimit {
+    /// The channel-wide limit of `permission` for this role.
+    public func limit(for permission: Permission) -> PermissionLimit {
         switch (self, permission) {
         case (_, .delegate): .self
         case (_, .viewStream), (_, .viewProfile), (_, .viewPages): .public

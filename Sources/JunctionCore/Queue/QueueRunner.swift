@@ -45,32 +45,65 @@ public final class QueueRunner: Service, Sendable {
     public func signal() { wake.signal() }
 
     public func run() async throws {
-        try await withThrowingDiscardingTaskGroup { group in
+        // A recorded batch frees room at its destinations: claim again.
+        let recorder = DeliveryRecorder(store: store, policy: configuration.policy, logger: logger, onRecorded: { [wake] in wake.signal() })
+        async let recording: Void = recorder.run()
+        // Claimed entries waiting for a free worker: claiming ahead keeps the workers busy
+        // while the next claim runs.
+        var ready: [QueueEntry] = []
+        await withDiscardingTaskGroup { workers in
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                let free = configuration.workers - inFlight.withLock { $0 }
-                var claimed: [QueueEntry] = []
-                if free > 0 {
+                let busy = inFlight.withLock { $0 }
+                let room = 4 * configuration.workers - busy - ready.count
+                var claimed = 0
+                // Claim in batches of at least a quarter of the workers, unless the workers would idle.
+                if room >= max(1, configuration.workers / 4) || (room > 0 && ready.isEmpty) {
                     do {
-                        claimed = try await claim(limit: free)
+                        let entries = try await claim(limit: room)
+                        claimed = entries.count
+                        ready += entries
                     } catch is CancellationError {
                         break
                     } catch {
-                        logger.error("claiming queue entries failed", metadata: ["error": "\(error)"])
+                        logger.error("claiming queue entries failed", metadata: ["error": "\(String(reflecting: error))"])
                     }
                 }
-                for entry in claimed {
-                    inFlight.withLock { $0 += 1 }
-                    group.addTask {
-                        await self.attempt(entry)
+                var started = 0
+                while !ready.isEmpty, takeWorker() {
+                    let entry = ready.removeFirst()
+                    started += 1
+                    workers.addTask {
+                        await self.attempt(entry, recorder: recorder)
                         self.inFlight.withLock { $0 -= 1 }
                         self.signal()
                     }
                 }
-                if claimed.isEmpty {
+                if claimed == 0 && started == 0 {
                     // Sleep until new work, a finished delivery, or the poll interval.
                     await wake.wait(timeout: configuration.idlePoll)
                 }
             }
+        }
+        // Deliveries in flight have finished; what was claimed but not started goes back.
+        if !ready.isEmpty {
+            let ids = ready.map(\.id)
+            do {
+                try await store.write { try await $0.returnEntries(ids: ids, owner: owner) }
+            } catch {
+                logger.warning("returning claimed entries failed; they are due again when their leases run out",
+                               metadata: ["error": "\(String(reflecting: error))"])
+            }
+        }
+        recorder.finish()
+        await recording
+    }
+
+    /// Counts one more delivery in flight, unless every worker is busy.
+    private func takeWorker() -> Bool {
+        inFlight.withLock { busy in
+            guard busy < configuration.workers else { return false }
+            busy += 1
+            return true
         }
     }
 
@@ -84,8 +117,8 @@ public final class QueueRunner: Service, Sendable {
         }
     }
 
-    /// One delivery attempt and its bookkeeping.
-    func attempt(_ entry: QueueEntry) async {
+    /// One delivery attempt; its bookkeeping goes to `recorder`.
+    private func attempt(_ entry: QueueEntry, recorder: DeliveryRecorder) async {
         let started = ContinuousClock.now
         let outcome: DeliveryOutcome
         if let driver = drivers()[entry.driver] {
@@ -95,29 +128,9 @@ public final class QueueRunner: Service, Sendable {
         }
         let elapsed = ContinuousClock.now - started
         let now = Date()
-        let policy = configuration.policy
-        let decision = policy.decide(outcome, created: entry.created, attempts: entry.attempts, now: now, random: Double.random(in: 0..<1))
-        do {
-            try await store.write { session in
-                let before = try await session.site(host: entry.destination) ?? Site(host: entry.destination, network: entry.network, updated: now)
-                let after = policy.site(before, after: outcome, now: now)
-                try await session.upsertSite(after)
-                try await session.finishEntry(entry, decision: decision, now: now)
-                if outcome.destinationAnswered, before.failureStreak > 0 {
-                    // The probe got through: everything held back goes now.
-                    try await session.releaseEntries(destination: entry.destination, at: now)
-                } else if case .retry(let at, _) = decision {
-                    // While the destination fails, the rest wait for this entry, the next probe.
-                    try await session.holdEntries(destination: entry.destination, until: at, except: entry.id)
-                }
-            }
-        } catch is CancellationError {
-            // Stopped mid-way (not a graceful shutdown): the lease runs out and the entry is tried again.
-            logger.debug("recording a delivery was cancelled", metadata: ["queue.entry": "\(entry.id)"])
-        } catch {
-            // The lease runs out and the entry is tried again: nothing is lost.
-            logger.error("recording a delivery failed", metadata: ["queue.entry": "\(entry.id)", "error": "\(error)"])
-        }
+        let decision = configuration.policy.decide(outcome, created: entry.created, attempts: entry.attempts, now: now,
+                                                   random: Double.random(in: 0..<1))
+        recorder.add(DeliveryRecorder.Attempt(entry: entry, outcome: outcome, decision: decision, ended: now))
         record(entry, outcome: outcome, decision: decision, elapsed: elapsed)
         _ = await hooks.run(.queueDeliver, QueueDelivery(entry: entry, outcome: outcome))
     }

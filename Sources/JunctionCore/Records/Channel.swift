@@ -33,7 +33,7 @@ public struct Channel: Sendable, Hashable, Identifiable {
 
     /// The effective channel-wide limit of `permission`.
     public func limit(for permission: Permission) -> PermissionLimit {
-        permissionLimits[permission] ?? role.limits[permission] ?? .self
+        permissionLimits[permission] ?? role.limit(for: permission)
     }
 
     /// The channel's address on `domain` (`handle@domain`).

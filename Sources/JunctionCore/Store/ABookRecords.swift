@@ -10,4 +10,7 @@ public protocol ABookRecords: Sendable {
     func abooks(channelID: Int64) async throws -> [ABook]
     /// Every local channel's connection to `xchanHash` (who follows a feed), oldest first.
     func abooks(xchanHash: String) async throws -> [ABook]
+    /// A number that changes, in the same transaction, with every change to the channel's
+    /// connections or to the identities and locations of its connections.
+    func audienceVersion(channelID: Int64) async throws -> Int64
 }

@@ -7,6 +7,9 @@ public protocol HubLocRecords: Sendable {
     func hublocs(xchanHash: String) async throws -> [HubLoc]
     /// The locations of all these identities, primary first, in one pass.
     func hublocs(xchanHashes: [String]) async throws -> [HubLoc]
+    /// The locations of every identity channel `channelID` is connected to, primary first, in
+    /// one query.
+    func hublocs(connectedTo channelID: Int64) async throws -> [HubLoc]
     /// Every location served by `host`.
     func hublocs(host: String) async throws -> [HubLoc]
 }

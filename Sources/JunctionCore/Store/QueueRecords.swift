@@ -15,9 +15,13 @@ public protocol QueueRecords: Sendable {
     func claimDueEntries(now: Date, limit: Int, owner: String, leaseUntil: Date,
                          concurrency: (Site?) -> Int) async throws -> [QueueEntry]
 
-    /// Records the end of an attempt: removes delivered and refused entries, reschedules or
-    /// dead-letters the rest, and updates the entry's reports.
-    func finishEntry(_ entry: QueueEntry, decision: DeliveryPolicy.Decision, now: Date) async throws
+    /// Records the end of attempts: removes delivered and refused entries, reschedules or
+    /// dead-letters the rest, and updates their reports.
+    func finishEntries(_ attempts: [FinishedAttempt], now: Date) async throws
+
+    /// Gives back entries `owner` claimed but never attempted (it is shutting down): they are
+    /// due again at once, and the claim no longer counts as an attempt.
+    func returnEntries(ids: [Int64], owner: String) async throws
 
     /// Makes every pending, unleased entry to `host` due at `date`: its probe got through.
     func releaseEntries(destination host: String, at date: Date) async throws
@@ -39,6 +43,17 @@ public protocol QueueRecords: Sendable {
     func queueSummary(now: Date) async throws -> [DestinationSummary]
     /// The reports of one item, by destination and recipient.
     func deliveryReports(itemID: Int64) async throws -> [DeliveryReport]
+}
+
+/// A claimed entry whose attempt ended, with what the delivery policy decided.
+public struct FinishedAttempt: Sendable {
+    public var entry: QueueEntry
+    public var decision: DeliveryPolicy.Decision
+
+    public init(entry: QueueEntry, decision: DeliveryPolicy.Decision) {
+        self.entry = entry
+        self.decision = decision
+    }
 }
 
 /// Which queue entries an operation applies to.

@@ -5,6 +5,12 @@ public protocol SiteRecords: Sendable {
     func upsertSite(_ site: Site) async throws
     /// The sites of these hosts that are known, in one query.
     func sites(hosts: [String]) async throws -> [Site]
+    /// The sites of these hosts that are known, locked until the transaction ends (PostgreSQL),
+    /// because the caller writes their health back.
+    func sitesForUpdate(hosts: [String]) async throws -> [Site]
+    /// Writes the health of these sites (successes, failures, dead), inserting unknown ones;
+    /// leaves whether they are blocked as it is.
+    func recordHealth(_ sites: [Site]) async throws
     /// All known sites, by host.
     func sites() async throws -> [Site]
 }

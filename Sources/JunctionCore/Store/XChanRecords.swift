@@ -10,4 +10,6 @@ public protocol XChanRecords: Sendable {
     /// The identities of `network` that at least one local channel is connected to (the feeds a
     /// poller reads, the guilds a driver keeps sessions with), by hash.
     func connectedXChans(network: String) async throws -> [XChan]
+    /// The identities channel `channelID` is connected to, in one query (the notifier's audience).
+    func xchans(connectedTo channelID: Int64) async throws -> [XChan]
 }

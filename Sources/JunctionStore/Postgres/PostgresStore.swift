@@ -47,6 +47,9 @@ final class PostgresStore: SQLStore {
 struct PostgresBackend: SQLBackend {
     // Several hub processes share one queue.
     let skipLockedClause = "FOR UPDATE SKIP LOCKED"
+    let lockRowsClause = "FOR UPDATE"
+
+    func jsonArrayElements(_ column: String) -> String { "jsonb_array_elements_text(\(column)::jsonb) AS r(value)" }
 
     func isUniqueViolation(_ error: any Error) -> Bool {
         (error as? PSQLError)?.serverInfo?[.sqlState] == "23505"

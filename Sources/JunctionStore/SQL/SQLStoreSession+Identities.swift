@@ -15,6 +15,7 @@ extension SQLStoreSession: XChanRecords {
                 connect_url = excluded.connect_url, public_key = excluded.public_key,
                 updated = excluded.updated, deleted = excluded.deleted
             """).run()
+        try await audienceChanged(xchanHash: x.hash)
     }
 
     func xchan(hash: String) async throws -> XChan? {
@@ -43,6 +44,12 @@ extension SQLStoreSession: XChanRecords {
             """).all().map(Self.xchan)
     }
 
+    func xchans(connectedTo channelID: Int64) async throws -> [XChan] {
+        try await db.raw("""
+            SELECT x.* FROM abook a JOIN xchan x ON x.hash = a.xchan_hash WHERE a.channel_id = \(bind: channelID)
+            """).all().map(Self.xchan)
+    }
+
     private static func xchan(_ row: any SQLRow) throws -> XChan {
         XChan(
             hash: try row.value("hash"), address: try row.value("address"), name: try row.value("name"),
@@ -65,6 +72,7 @@ extension SQLStoreSession: HubLocRecords {
                 deleted = excluded.deleted, updated = excluded.updated
             RETURNING id
             """).first()
+        try await audienceChanged(xchanHash: h.xchanHash)
         var stored = h
         stored.id = try row?.value("id") ?? 0
         return stored
@@ -82,6 +90,13 @@ extension SQLStoreSession: HubLocRecords {
             found += try await db.raw("SELECT * FROM hubloc WHERE xchan_hash IN (\(list)) ORDER BY is_primary DESC, id").all().map(Self.hubloc)
         }
         return found
+    }
+
+    func hublocs(connectedTo channelID: Int64) async throws -> [HubLoc] {
+        try await db.raw("""
+            SELECT h.* FROM abook a JOIN hubloc h ON h.xchan_hash = a.xchan_hash WHERE a.channel_id = \(bind: channelID)
+            ORDER BY h.is_primary DESC, h.id
+            """).all().map(Self.hubloc)
     }
 
     func hublocs(host: String) async throws -> [HubLoc] {
@@ -108,6 +123,37 @@ extension SQLStoreSession: SiteRecords {
             found += try await db.raw("SELECT * FROM site WHERE host IN (\(SQLList(chunk.map { SQLBind($0) })))").all().map(Self.site)
         }
         return found
+    }
+
+    func sitesForUpdate(hosts: [String]) async throws -> [Site] {
+        var found: [Site] = []
+        // In host order, so two processes locking overlapping sets cannot deadlock.
+        for chunk in hosts.sorted().chunked(maximum: Self.bindsPerQuery) {
+            found += try await db.raw("""
+                SELECT * FROM site WHERE host IN (\(SQLList(chunk.map { SQLBind($0) }))) ORDER BY host \(unsafeRaw: backend.lockRowsClause)
+                """).all().map(Self.site)
+        }
+        return found
+    }
+
+    func recordHealth(_ sites: [Site]) async throws {
+        for chunk in sites.sorted(by: { $0.host < $1.host }).chunked(maximum: 100) {
+            let rows = chunk.map { s in
+                SQLGroupExpression([
+                    SQLBind(s.host), SQLBind(s.network), SQLBind(s.lastSuccess?.millisecondsSince1970), SQLBind(s.lastFailure?.millisecondsSince1970),
+                    SQLBind(s.firstFailure?.millisecondsSince1970), SQLBind(s.failureStreak), SQLBind(s.isDead), SQLBind(false),
+                    SQLBind(s.updated.millisecondsSince1970),
+                ] as [any SQLExpression])
+            }
+            try await db.raw("""
+                INSERT INTO site (host, network, last_success, last_failure, first_failure, failure_streak, dead, blocked, updated)
+                VALUES \(SQLList(rows))
+                ON CONFLICT (host) DO UPDATE SET
+                    network = COALESCE(excluded.network, site.network), last_success = excluded.last_success,
+                    last_failure = excluded.last_failure, first_failure = excluded.first_failure,
+                    failure_streak = excluded.failure_streak, dead = excluded.dead, updated = excluded.updated
+                """).run()
+        }
     }
 
     func upsertSite(_ s: Site) async throws {

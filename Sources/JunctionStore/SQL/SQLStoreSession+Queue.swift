@@ -7,36 +7,31 @@ extension SQLStoreSession: QueueRecords {
     func enqueue(_ drafts: [QueueEntryDraft], network: String, channelID: Int64?, itemID: Int64?, now: Date) async throws -> [Int64] {
         var ids: [Int64] = []
         let stamp = now.millisecondsSince1970
-        for draft in drafts {
-            let row = try await db.raw("""
+        for chunk in drafts.chunked(maximum: 100) {
+            let rows = try chunk.map { draft in
+                SQLGroupExpression([
+                    SQLBind(draft.driver), SQLBind(network), SQLBind(draft.destination), SQLBind(draft.endpoint), SQLBind(draft.payload),
+                    SQLBind(draft.contentType), SQLBind(channelID), SQLBind(itemID), SQLBind(try jsonText(draft.recipients)),
+                    SQLBind(draft.priority), SQLLiteral.string(QueueEntry.State.pending.rawValue), SQLLiteral.numeric("0"),
+                    SQLBind(stamp), SQLBind(stamp),
+                ] as [any SQLExpression])
+            }
+            let inserted = try await db.raw("""
                 INSERT INTO outq (driver, network, destination, endpoint, payload, content_type, channel_id, item_id, recipients,
                                   priority, state, attempts, created, next_attempt)
-                VALUES (\(bind: draft.driver), \(bind: network), \(bind: draft.destination), \(bind: draft.endpoint),
-                        \(bind: draft.payload), \(bind: draft.contentType), \(bind: channelID), \(bind: itemID),
-                        \(bind: try jsonText(draft.recipients)), \(bind: draft.priority), 'pending', 0, \(bind: stamp), \(bind: stamp))
+                VALUES \(SQLList(rows))
                 RETURNING id
-                """).first()
-            let id: Int64 = try row?.value("id") ?? 0
-            ids.append(id)
-            try await insertReports(draft.recipients.map {
-                DeliveryReport(itemID: itemID, recipient: $0, destination: draft.destination, queueEntryID: id, status: .queued,
-                               reason: nil, attempts: 0, nextAttempt: now, updated: now)
-            }, channelID: channelID)
+                """).all().map { try $0.value("id", Int64.self) }
+            ids += inserted
         }
         return ids
     }
 
     func recordReports(_ reports: [DeliveryReport]) async throws {
-        try await insertReports(reports, channelID: nil)
-    }
-
-    /// Inserts reports many rows per statement: a fan-out to thousands of recipients is a few
-    /// round trips, not thousands.
-    private func insertReports(_ reports: [DeliveryReport], channelID: Int64?) async throws {
         for chunk in reports.chunked(maximum: 500) {
             let rows = chunk.map { r in
                 SQLGroupExpression([
-                    SQLBind(r.itemID), SQLBind(channelID), SQLBind(r.recipient), SQLBind(r.destination), SQLBind(r.queueEntryID),
+                    SQLBind(r.itemID), SQLBind(Int64?.none), SQLBind(r.recipient), SQLBind(r.destination), SQLBind(r.queueEntryID),
                     SQLBind(r.status.rawValue), SQLBind(r.reason), SQLBind(r.attempts), SQLBind(r.nextAttempt?.millisecondsSince1970),
                     SQLBind(r.updated.millisecondsSince1970),
                 ] as [any SQLExpression])
@@ -57,16 +52,21 @@ extension SQLStoreSession: QueueRecords {
             """).all() {
             inFlight[try row.value("destination")] = Int(try row.value("n", Int64.self))
         }
-        // Candidates without their payloads: most are passed over for their destination's limit.
+        var sites = Dictionary(try await sites(hosts: Array(inFlight.keys)).map { ($0.host, $0) }, uniquingKeysWith: { first, _ in first })
+        // Destinations with no room left stay out of the candidates, so a backlog to one host
+        // cannot fill the window and starve the others.
+        let full = inFlight.filter { $0.value >= concurrency(sites[$0.key]) }.keys.sorted().prefix(Self.bindsPerQuery)
+        let skipFull: SQLQueryString = full.isEmpty ? "" : "AND destination NOT IN (\(SQLList(full.map { SQLBind($0) })))"
+        // Candidates come from the claim index alone, without their payloads.
         let candidates = try await db.raw("""
             SELECT id, destination FROM outq
-            WHERE state = 'pending' AND next_attempt <= \(bind: stamp) AND (lease_until IS NULL OR lease_until <= \(bind: stamp))
+            WHERE state = 'pending' AND next_attempt <= \(bind: stamp) AND (lease_until IS NULL OR lease_until <= \(bind: stamp)) \(skipFull)
             ORDER BY priority DESC, next_attempt, id
             LIMIT \(bind: limit * 4)
             \(unsafeRaw: backend.skipLockedClause)
             """).all().map { (id: try $0.value("id", Int64.self), destination: try $0.value("destination", String.self)) }
-        let sites = Dictionary(try await sites(hosts: Array(Set(candidates.map(\.destination)))).map { ($0.host, $0) },
-                               uniquingKeysWith: { first, _ in first })
+        let unknown = Set(candidates.map(\.destination)).filter { sites[$0] == nil && inFlight[$0] == nil }
+        for site in try await self.sites(hosts: Array(unknown)) { sites[site.host] = site }
         var chosen: [Int64] = []
         for candidate in candidates where chosen.count < limit {
             guard inFlight[candidate.destination, default: 0] < concurrency(sites[candidate.destination]) else { continue }
@@ -74,59 +74,78 @@ extension SQLStoreSession: QueueRecords {
             chosen.append(candidate.id)
         }
         guard !chosen.isEmpty else { return [] }
-        let ids = SQLList(chosen.map { SQLBind($0) })
-        try await db.raw("""
+        let claimed = Dictionary(try await db.raw("""
             UPDATE outq SET lease_until = \(bind: leaseUntil.millisecondsSince1970), lease_owner = \(bind: owner), attempts = attempts + 1
-            WHERE id IN (\(ids))
-            """).run()
-        let claimed = Dictionary(try await db.raw("SELECT * FROM outq WHERE id IN (\(ids))").all().map(Self.entry).map { ($0.id, $0) },
-                                 uniquingKeysWith: { first, _ in first })
+            WHERE id IN (\(SQLList(chosen.map { SQLBind($0) })))
+            RETURNING *
+            """).all().map(Self.entry).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         return chosen.compactMap { claimed[$0] }
     }
 
-    func finishEntry(_ entry: QueueEntry, decision: DeliveryPolicy.Decision, now: Date) async throws {
+    func finishEntries(_ attempts: [FinishedAttempt], now: Date) async throws {
         let stamp = now.millisecondsSince1970
-        switch decision {
-        case .delivered, .refused:
-            let (status, reason): (DeliveryReport.Status, String?) = if case .refused(let why) = decision { (.refused, why) } else { (.delivered, nil) }
-            try await db.raw("DELETE FROM outq WHERE id = \(bind: entry.id)").run()
+        // Entries that are done leave the queue together, a statement per outcome and reason.
+        var done: [Conclusion: [Int64]] = [:]
+        for attempt in attempts {
+            let entry = attempt.entry
+            switch attempt.decision {
+            case .delivered:
+                done[Conclusion(status: .delivered, reason: nil), default: []].append(entry.id)
+            case .refused(let reason):
+                done[Conclusion(status: .refused, reason: reason), default: []].append(entry.id)
+            case .retry(let at, let reason):
+                try await db.raw("""
+                    UPDATE outq SET next_attempt = \(bind: at.millisecondsSince1970), lease_until = NULL, lease_owner = NULL,
+                        last_error = \(bind: reason), updated = \(bind: stamp)
+                    WHERE id = \(bind: entry.id)
+                    """).run()
+            case .deadLetter(let reason):
+                try await db.raw("""
+                    UPDATE outq SET state = 'dead_letter', lease_until = NULL, lease_owner = NULL, last_error = \(bind: reason),
+                        updated = \(bind: stamp)
+                    WHERE id = \(bind: entry.id)
+                    """).run()
+            }
+        }
+        for (conclusion, ids) in done {
+            try await conclude(ids, as: conclusion, at: stamp)
+        }
+    }
+
+    /// How the entries that leave the queue ended, as their reports keep it.
+    private struct Conclusion: Hashable {
+        let status: DeliveryReport.Status
+        let reason: String?
+    }
+
+    /// Removes entries from the queue, writing one final report per entry for all its recipients.
+    private func conclude(_ ids: [Int64], as conclusion: Conclusion, at stamp: Int64) async throws {
+        for chunk in ids.chunked(maximum: Self.bindsPerQuery) {
+            let list = SQLList(chunk.map { SQLBind($0) })
             try await db.raw("""
-                UPDATE dreport SET status = \(bind: status.rawValue), reason = \(bind: reason), attempts = \(bind: entry.attempts),
-                    next_attempt = NULL, updated = \(bind: stamp)
-                WHERE outq_id = \(bind: entry.id)
+                INSERT INTO dreport (item_id, channel_id, recipient, recipients, destination, outq_id, status, reason, attempts,
+                                     next_attempt, updated)
+                SELECT o.item_id, o.channel_id, '', o.recipients, o.destination, o.id, \(bind: conclusion.status.rawValue),
+                       \(bind: conclusion.reason), o.attempts, NULL, \(bind: stamp)
+                FROM outq o
+                WHERE o.id IN (\(list))
                 """).run()
-        case .retry(let at, let reason):
+            try await db.raw("DELETE FROM outq WHERE id IN (\(list))").run()
+        }
+    }
+
+    func returnEntries(ids: [Int64], owner: String) async throws {
+        for chunk in ids.chunked(maximum: Self.bindsPerQuery) {
             try await db.raw("""
-                UPDATE outq SET next_attempt = \(bind: at.millisecondsSince1970), lease_until = NULL, lease_owner = NULL,
-                    last_error = \(bind: reason)
-                WHERE id = \(bind: entry.id)
-                """).run()
-            try await db.raw("""
-                UPDATE dreport SET status = 'failing', reason = \(bind: reason), attempts = \(bind: entry.attempts),
-                    next_attempt = \(bind: at.millisecondsSince1970), updated = \(bind: stamp)
-                WHERE outq_id = \(bind: entry.id)
-                """).run()
-        case .deadLetter(let reason):
-            try await db.raw("""
-                UPDATE outq SET state = 'dead_letter', lease_until = NULL, lease_owner = NULL, last_error = \(bind: reason)
-                WHERE id = \(bind: entry.id)
-                """).run()
-            try await db.raw("""
-                UPDATE dreport SET status = 'dead_letter', reason = \(bind: reason), attempts = \(bind: entry.attempts),
-                    next_attempt = NULL, updated = \(bind: stamp)
-                WHERE outq_id = \(bind: entry.id)
+                UPDATE outq SET lease_until = NULL, lease_owner = NULL, attempts = attempts - 1
+                WHERE id IN (\(SQLList(chunk.map { SQLBind($0) }))) AND lease_owner = \(bind: owner)
                 """).run()
         }
     }
 
     func releaseEntries(destination host: String, at date: Date) async throws {
-        let stamp = date.millisecondsSince1970
         try await db.raw("""
-            UPDATE dreport SET next_attempt = \(bind: stamp)
-            WHERE outq_id IN (SELECT id FROM outq WHERE destination = \(bind: host) AND state = 'pending' AND lease_until IS NULL)
-            """).run()
-        try await db.raw("""
-            UPDATE outq SET next_attempt = \(bind: stamp)
+            UPDATE outq SET next_attempt = \(bind: date.millisecondsSince1970)
             WHERE destination = \(bind: host) AND state = 'pending' AND lease_until IS NULL
             """).run()
     }
@@ -153,13 +172,7 @@ extension SQLStoreSession: QueueRecords {
     func cancelEntries(_ selection: QueueSelection, reason: String, now: Date) async throws -> Int {
         let condition = filter(selection)
         let ids = try await db.raw("SELECT id FROM outq WHERE state = 'pending' AND \(condition)").all().map { try $0.value("id", Int64.self) }
-        guard !ids.isEmpty else { return 0 }
-        let list = SQLList(ids.map { SQLBind($0) })
-        try await db.raw("""
-            UPDATE dreport SET status = 'cancelled', reason = \(bind: reason), next_attempt = NULL, updated = \(bind: now.millisecondsSince1970)
-            WHERE outq_id IN (\(list))
-            """).run()
-        try await db.raw("DELETE FROM outq WHERE id IN (\(list))").run()
+        try await conclude(ids, as: Conclusion(status: .cancelled, reason: reason), at: now.millisecondsSince1970)
         return ids.count
     }
 
@@ -175,11 +188,8 @@ extension SQLStoreSession: QueueRecords {
         // A re-send starts a fresh retry window.
         try await db.raw("""
             UPDATE outq SET state = 'pending', next_attempt = \(bind: stamp), created = \(bind: stamp), attempts = 0,
-                lease_until = NULL, lease_owner = NULL
+                lease_until = NULL, lease_owner = NULL, last_error = NULL, updated = \(bind: stamp)
             WHERE id IN (\(list))
-            """).run()
-        try await db.raw("""
-            UPDATE dreport SET status = 'queued', next_attempt = \(bind: stamp), updated = \(bind: stamp) WHERE outq_id IN (\(list))
             """).run()
         return ids.count
     }
@@ -204,7 +214,24 @@ extension SQLStoreSession: QueueRecords {
     }
 
     func deliveryReports(itemID: Int64) async throws -> [DeliveryReport] {
-        try await db.raw("SELECT * FROM dreport WHERE item_id = \(bind: itemID) ORDER BY destination, recipient").all().map { row in
+        // Reports of single recipients, final reports of entries (one for all their recipients),
+        // and the entries still in the queue, which report from the queue itself.
+        try await db.raw("""
+            SELECT item_id, recipient, destination, outq_id, status, reason, attempts, next_attempt, updated
+            FROM dreport WHERE item_id = \(bind: itemID) AND recipients IS NULL
+            UNION ALL
+            SELECT d.item_id, r.value, d.destination, d.outq_id, d.status, d.reason, d.attempts, d.next_attempt, d.updated
+            FROM dreport d, \(unsafeRaw: backend.jsonArrayElements("d.recipients"))
+            WHERE d.item_id = \(bind: itemID) AND d.recipients IS NOT NULL
+            UNION ALL
+            SELECT o.item_id, r.value, o.destination, o.id,
+                   CASE WHEN o.state = 'dead_letter' THEN 'dead_letter' WHEN o.last_error IS NOT NULL THEN 'failing' ELSE 'queued' END,
+                   o.last_error, o.attempts, CASE WHEN o.state = 'dead_letter' THEN NULL ELSE o.next_attempt END,
+                   COALESCE(o.updated, o.created)
+            FROM outq o, \(unsafeRaw: backend.jsonArrayElements("o.recipients"))
+            WHERE o.item_id = \(bind: itemID)
+            ORDER BY destination, recipient
+            """).all().map { row in
             DeliveryReport(itemID: try row.optional("item_id"), recipient: try row.value("recipient"), destination: try row.value("destination"),
                            queueEntryID: try row.optional("outq_id"),
                            status: DeliveryReport.Status(rawValue: try row.value("status")) ?? .queued,

@@ -28,6 +28,11 @@ protocol SQLBackend: Sendable {
     func isUniqueViolation(_ error: any Error) -> Bool
     /// Appended to a SELECT that claims rows, so concurrent claimers skip each other's rows.
     var skipLockedClause: String { get }
+    /// Appended to a SELECT whose rows are read, changed and written back in one transaction.
+    var lockRowsClause: String { get }
+    /// A FROM item (alias `r`, column `value`) with one row per element of the JSON text array
+    /// in `column`.
+    func jsonArrayElements(_ column: String) -> String
 }
 
 extension SQLRow {

@@ -38,6 +38,8 @@ final class SQLiteStore: SQLStore {
             try await db.raw("PRAGMA journal_mode = WAL").run()
             try await db.raw("PRAGMA synchronous = NORMAL").run()
             try await db.raw("PRAGMA foreign_keys = ON").run()
+            // A fan-out writes thousands of reports; 32 MB of page cache keeps the queue's indexes in memory.
+            try await db.raw("PRAGMA cache_size = -32768").run()
         } catch {
             try? await connection.close()
             throw JunctionError(.storage, "cannot use SQLite database \(path): \(error)")
@@ -76,6 +78,9 @@ final class SQLiteStore: SQLStore {
 struct SQLiteBackend: SQLBackend {
     // SQLite writers are serialised already: one transaction at a time.
     let skipLockedClause = ""
+    let lockRowsClause = ""
+
+    func jsonArrayElements(_ column: String) -> String { "json_each(\(column)) AS r" }
 
     func isUniqueViolation(_ error: any Error) -> Bool {
         guard let error = error as? SQLiteError else { return false }

@@ -1,0 +1,60 @@
+import Synchronization
+
+/// The connections, identities and locations of recently active channels, kept while each
+/// channel's audience version stays (``ABookRecords/audienceVersion(channelID:)``): a channel
+/// posting again to thousands of followers does not read and decode them all again. Only the
+/// stored records are kept; permissions and ACLs are applied afresh on every run.
+final class AudienceCache: Sendable {
+    /// A channel's connections and what the notifier needs to reach them.
+    struct Audience: Sendable {
+        var connections: [ABook]
+        var xchans: [XChan]
+        var hublocs: [HubLoc]
+    }
+
+    private struct Key: Hashable {
+        let channelID: Int64
+        // With the id, so a new channel that reuses a deleted one's id never gets its audience.
+        let channelXChan: String
+    }
+
+    private struct Entry {
+        var version: Int64
+        var audience: Audience
+        var lastUse: UInt64
+    }
+
+    private struct State {
+        var entries: [Key: Entry] = [:]
+        var clock: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
+    private let capacity: Int
+
+    /// Keeps the audiences of at most `capacity` channels, dropping the least recently used.
+    init(capacity: Int = 16) {
+        self.capacity = capacity
+    }
+
+    /// `channel`'s audience at `version`: the kept one, or what `load` reads (then kept).
+    func audience(of channel: Channel, version: Int64, load: () async throws -> Audience) async throws -> Audience {
+        let key = Key(channelID: channel.id, channelXChan: channel.xchanHash)
+        let kept = state.withLock { state -> Audience? in
+            guard let entry = state.entries[key], entry.version == version else { return nil }
+            state.clock += 1
+            state.entries[key]?.lastUse = state.clock
+            return entry.audience
+        }
+        if let kept { return kept }
+        let audience = try await load()
+        state.withLock { state in
+            state.clock += 1
+            state.entries[key] = Entry(version: version, audience: audience, lastUse: state.clock)
+            if state.entries.count > capacity, let oldest = state.entries.min(by: { $0.value.lastUse < $1.value.lastUse })?.key {
+                state.entries[oldest] = nil
+            }
+        }
+        return audience
+    }
+}
