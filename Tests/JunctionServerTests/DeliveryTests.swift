@@ -85,6 +85,76 @@ struct DeliveryTests {
         }
     }
 
+    @Test("a kept audience follows every change to the channel's connections, identities and locations", arguments: TestBackend.available)
+    func keptAudience(_ backend: TestBackend) async throws {
+        try await withTestStore(backend) { store, _ in
+            let scenario = try await Scenario.make(store)
+            try await scenario.remote("a1", host: "a.example")
+            try await scenario.remote("b1", host: "b.example")
+            // One notifier for every post, so its kept audience is what is being tested.
+            let notifier = scenario.notifier([FakeDriver()])
+            func destinations() async throws -> [String: String] {
+                let item = try await scenario.post("post")
+                try await notifier.notify(.post, channelID: scenario.channel.id, itemID: item.id)
+                let reports = try await store.read { try await $0.deliveryReports(itemID: item.id) }
+                return Dictionary(reports.filter { $0.status == .queued }.map { ($0.recipient, $0.destination) }, uniquingKeysWith: { first, _ in first })
+            }
+            #expect(try await destinations() == ["a1": "a.example", "b1": "b.example"])
+            #expect(try await destinations() == ["a1": "a.example", "b1": "b.example"])
+
+            // Blocking a connection.
+            try await store.write { session in
+                var b1 = try #require(try await session.abook(channelID: scenario.channel.id, xchanHash: "b1"))
+                b1.isBlocked = true
+                try await session.updateABook(b1)
+            }
+            #expect(try await destinations() == ["a1": "a.example"])
+
+            // A new connection.
+            try await scenario.remote("c1", host: "c.example")
+            #expect(try await destinations() == ["a1": "a.example", "c1": "c.example"])
+
+            // A connection that moved to another hub.
+            try await store.write { session in
+                try await session.upsertHubLoc(HubLoc(xchanHash: "a1", network: "fake", host: "a.example", endpoint: "http://a.example/inbox", isDeleted: true))
+                try await session.upsertHubLoc(HubLoc(xchanHash: "a1", network: "fake", host: "d.example", endpoint: "http://d.example/inbox"))
+            }
+            #expect(try await destinations() == ["a1": "d.example", "c1": "c.example"])
+
+            // An identity that was deleted, and a connection that was removed.
+            try await store.write { session in
+                try await session.upsertXChan(XChan(hash: "c1", address: "c1@c.example", name: "c1", network: "fake", isDeleted: true))
+                let a1 = try #require(try await session.abook(channelID: scenario.channel.id, xchanHash: "a1"))
+                try await session.deleteABook(id: a1.id)
+            }
+            #expect(try await destinations() == [:])
+        }
+    }
+
+    @Test("a backlog to one destination does not hold back the others", arguments: TestBackend.available)
+    func backlog(_ backend: TestBackend) async throws {
+        try await withTestStore(backend) { store, _ in
+            let now = Date()
+            func draft(_ host: String) -> QueueEntryDraft {
+                QueueEntryDraft(destination: host, endpoint: "http://\(host)/inbox", payload: Data("p".utf8), contentType: "text/plain", recipients: ["r"])
+            }
+            try await store.write { session in
+                _ = try await session.enqueue(Array(repeating: draft("slow.example"), count: 100), network: "fake", channelID: nil, itemID: nil, now: now)
+                _ = try await session.enqueue([draft("fast.example")], network: "fake", channelID: nil, itemID: nil, now: now.addingTimeInterval(1))
+            }
+            let later = now.addingTimeInterval(2)
+            func claim(_ owner: String) async throws -> [String] {
+                try await store.write {
+                    try await $0.claimDueEntries(now: later, limit: 8, owner: owner, leaseUntil: later.addingTimeInterval(60), concurrency: { _ in 4 })
+                }.map(\.destination)
+            }
+            // The first claim fills slow.example's four slots from a window of its entries; the
+            // next leaves the full destination out and reaches fast.example behind the backlog.
+            #expect(try await claim("a") == Array(repeating: "slow.example", count: 4))
+            #expect(try await claim("b") == ["fast.example"])
+        }
+    }
+
     /// Who gets an item, by its ACL and the connections' state.
     struct AudienceCase: Sendable, CustomTestStringConvertible {
         let name: String
@@ -369,6 +439,10 @@ struct DeliveryTests {
             #expect(meanwhile.isEmpty)
             let later = try await store.write { try await $0.claimDueEntries(now: now.addingTimeInterval(61), limit: 10, owner: "b", leaseUntil: now.addingTimeInterval(120), concurrency: { _ in 4 }) }
             #expect(later.map(\.id) == first.map(\.id) && later.first?.attempts == 2)
+            // A runner that stops before attempting what it claimed gives it back, uncounted.
+            try await store.write { try await $0.returnEntries(ids: later.map(\.id), owner: "b") }
+            let again = try await store.write { try await $0.claimDueEntries(now: now.addingTimeInterval(62), limit: 10, owner: "c", leaseUntil: now.addingTimeInterval(120), concurrency: { _ in 4 }) }
+            #expect(again.map(\.id) == first.map(\.id) && again.first?.attempts == 2)
         }
     }
 
