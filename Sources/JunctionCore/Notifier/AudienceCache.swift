@@ -5,11 +5,11 @@ import Synchronization
 /// posting again to thousands of followers does not read and decode them all again. Only the
 /// stored records are kept; permissions and ACLs are applied afresh on every run.
 final class AudienceCache: Sendable {
-    /// A channel's connections and what the notifier needs to reach them.
+    /// A channel's connections, and every connected identity that is not deleted, with its
+    /// locations, by hash.
     struct Audience: Sendable {
         var connections: [ABook]
-        var xchans: [XChan]
-        var hublocs: [HubLoc]
+        var recipients: [Recipient]
     }
 
     private struct Key: Hashable {

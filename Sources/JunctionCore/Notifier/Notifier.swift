@@ -106,9 +106,10 @@ public struct Notifier: Sendable {
             }
             deliveries.append(delivery)
         }
-        for delivery in deliveries where !delivery.entries.isEmpty {
-            result.entryIDs += try await session.enqueue(delivery.entries, network: delivery.network, channelID: channel.id,
-                                                         itemID: itemID, now: now)
+        // One enqueue per network, not per hub: a fan-out to hundreds of hubs is a few statements.
+        for (network, entries) in Dictionary(grouping: deliveries, by: \.network).mapValues({ $0.flatMap(\.entries) })
+            .sorted(by: { $0.key < $1.key }) where !entries.isEmpty {
+            result.entryIDs += try await session.enqueue(entries, network: network, channelID: channel.id, itemID: itemID, now: now)
         }
         try await session.recordReports(reports)
         return result
@@ -144,38 +145,37 @@ public struct Notifier: Sendable {
     /// - A comment on someone else's thread goes to the thread's owner, who redistributes it.
     /// - Anything else goes to every approved, unblocked connection allowed to view the stream.
     private func audience(of item: Item?, channel: Channel, session: any StoreSession) async throws -> [Recipient] {
-        let hashes: Set<String>
-        let xchans: [XChan]
-        let hublocs: [HubLoc]
         if let item, item.isPrivate || item.ownerXChan != channel.xchanHash {
+            let hashes: [String]
             if item.isPrivate {
                 let denied = Set(item.acl.denyXChans)
-                hashes = Set(item.acl.allowXChans.filter { !denied.contains($0) && $0 != channel.xchanHash })
+                hashes = Array(Set(item.acl.allowXChans.filter { !denied.contains($0) && $0 != channel.xchanHash }))
             } else {
                 hashes = [item.ownerXChan]
             }
-            xchans = try await session.xchans(hashes: Array(hashes))
-            hublocs = try await session.hublocs(xchanHashes: Array(hashes))
-        } else {
-            let denied = Set(item?.acl.denyXChans ?? [])
-            // Three queries for the whole audience, not two per recipient, and none while the
-            // channel's audience version stays: a channel may have thousands of connections.
-            let version = try await session.audienceVersion(channelID: channel.id)
-            let audience = try await audiences.audience(of: channel, version: version) {
-                AudienceCache.Audience(connections: try await session.abooks(channelID: channel.id),
-                                       xchans: try await session.xchans(connectedTo: channel.id),
-                                       hublocs: try await session.hublocs(connectedTo: channel.id))
-            }
-            hashes = Set(audience.connections.filter { connection in
-                !connection.isSelf && !connection.isPending && !denied.contains(connection.xchanHash)
-                    && PermissionPolicy.isAllowed(.viewStream, requester: .identity(connection.xchanHash), channel: channel, connection: connection)
-            }.map(\.xchanHash))
-            xchans = audience.xchans
-            hublocs = audience.hublocs
+            return Self.recipients(xchans: try await session.xchans(hashes: hashes), hublocs: try await session.hublocs(xchanHashes: hashes))
         }
+        // Three queries for the whole audience, not two per recipient, and none while the
+        // channel's audience version stays: a channel may have thousands of connections.
+        let version = try await session.audienceVersion(channelID: channel.id)
+        let audience = try await audiences.audience(of: channel, version: version) {
+            AudienceCache.Audience(connections: try await session.abooks(channelID: channel.id),
+                                   recipients: Self.recipients(xchans: try await session.xchans(connectedTo: channel.id),
+                                                               hublocs: try await session.hublocs(connectedTo: channel.id)))
+        }
+        let denied = Set(item?.acl.denyXChans ?? [])
+        let allowed = Set(audience.connections.lazy.filter { connection in
+            !connection.isSelf && !connection.isPending && !denied.contains(connection.xchanHash)
+                && PermissionPolicy.isAllowed(.viewStream, requester: .identity(connection.xchanHash), channel: channel, connection: connection)
+        }.map(\.xchanHash))
+        return audience.recipients.filter { allowed.contains($0.xchan.hash) }
+    }
+
+    /// The identities that are not deleted, each with its locations, by hash.
+    static func recipients(xchans: [XChan], hublocs: [HubLoc]) -> [Recipient] {
         let locations = Dictionary(grouping: hublocs, by: \.xchanHash)
         return xchans
-            .filter { hashes.contains($0.hash) && !$0.isDeleted }
+            .filter { !$0.isDeleted }
             .sorted { $0.hash < $1.hash }
             .map { Recipient(xchan: $0, hublocs: locations[$0.hash] ?? []) }
     }

@@ -27,6 +27,9 @@ final class DeliveryRecorder: Sendable {
     private let store: any Store
     private let policy: DeliveryPolicy
     private let logger: Logger
+    /// How long a batch gathers after the first attempt in it ends.
+    static let gathering: Duration = .milliseconds(2)
+
     private let state = Mutex(State())
     private let wake = WakeSignal()
     private let onRecorded: @Sendable () -> Void
@@ -55,6 +58,8 @@ final class DeliveryRecorder: Sendable {
             if batch.isEmpty {
                 if finishing { return }
                 await wake.wait(timeout: .seconds(1))
+                // A moment for the deliveries finishing alongside to join the batch.
+                try? await Task.sleep(for: Self.gathering)
                 continue
             }
             await record(batch)

@@ -56,8 +56,8 @@ public final class QueueRunner: Service, Sendable {
                 let busy = inFlight.withLock { $0 }
                 let room = 4 * configuration.workers - busy - ready.count
                 var claimed = 0
-                // Claim in batches of at least a quarter of the workers, unless the workers would idle.
-                if room >= max(1, configuration.workers / 4) || (room > 0 && ready.isEmpty) {
+                // Claim in batches of at least half the workers, unless the workers would idle.
+                if room >= max(1, configuration.workers / 2) || (room > 0 && ready.isEmpty) {
                     do {
                         let entries = try await claim(limit: room)
                         claimed = entries.count

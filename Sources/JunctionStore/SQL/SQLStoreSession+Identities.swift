@@ -173,7 +173,7 @@ extension SQLStoreSession: SiteRecords {
         try await db.raw("SELECT * FROM site ORDER BY host").all().map(Self.site)
     }
 
-    private static func site(_ row: any SQLRow) throws -> Site {
+    static func site(_ row: any SQLRow) throws -> Site {
         Site(
             host: try row.value("host"), network: try row.optional("network"), lastSuccess: try row.optionalDate("last_success"),
             lastFailure: try row.optionalDate("last_failure"), firstFailure: try row.optionalDate("first_failure"), failureStreak: Int(try row.value("failure_streak", Int64.self)),

@@ -52,7 +52,7 @@ extension SQLStoreSession: QueueRecords {
             """).all() {
             inFlight[try row.value("destination")] = Int(try row.value("n", Int64.self))
         }
-        var sites = Dictionary(try await sites(hosts: Array(inFlight.keys)).map { ($0.host, $0) }, uniquingKeysWith: { first, _ in first })
+        var sites = Dictionary(try await troubledSites(hosts: Array(inFlight.keys)).map { ($0.host, $0) }, uniquingKeysWith: { first, _ in first })
         // Destinations with no room left stay out of the candidates, so a backlog to one host
         // cannot fill the window and starve the others.
         let full = inFlight.filter { $0.value >= concurrency(sites[$0.key]) }.keys.sorted().prefix(Self.bindsPerQuery)
@@ -66,7 +66,7 @@ extension SQLStoreSession: QueueRecords {
             \(unsafeRaw: backend.skipLockedClause)
             """).all().map { (id: try $0.value("id", Int64.self), destination: try $0.value("destination", String.self)) }
         let unknown = Set(candidates.map(\.destination)).filter { sites[$0] == nil && inFlight[$0] == nil }
-        for site in try await self.sites(hosts: Array(unknown)) { sites[site.host] = site }
+        for site in try await troubledSites(hosts: Array(unknown)) { sites[site.host] = site }
         var chosen: [Int64] = []
         for candidate in candidates where chosen.count < limit {
             guard inFlight[candidate.destination, default: 0] < concurrency(sites[candidate.destination]) else { continue }
@@ -80,6 +80,19 @@ extension SQLStoreSession: QueueRecords {
             RETURNING *
             """).all().map(Self.entry).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         return chosen.compactMap { claimed[$0] }
+    }
+
+    /// The failing, dead or blocked sites among `hosts`: a healthy site's limit is the same as an
+    /// unknown one's, so only these need reading.
+    private func troubledSites(hosts: [String]) async throws -> [Site] {
+        var found: [Site] = []
+        for chunk in hosts.chunked(maximum: Self.bindsPerQuery) {
+            found += try await db.raw("""
+                SELECT * FROM site WHERE host IN (\(SQLList(chunk.map { SQLBind($0) })))
+                    AND (failure_streak > 0 OR dead = \(bind: true) OR blocked = \(bind: true))
+                """).all().map(Self.site)
+        }
+        return found
     }
 
     func finishEntries(_ attempts: [FinishedAttempt], now: Date) async throws {
