@@ -50,18 +50,22 @@ public final class QueueRunner: Service, Sendable {
         async let recording: Void = recorder.run()
         // Claimed entries waiting for a free worker: claiming ahead keeps the workers busy
         // while the next claim runs.
-        var ready: [QueueEntry] = []
+        var ready: [(entry: QueueEntry, claimed: ContinuousClock.Instant)] = []
+        // An entry that waited this long is given back rather than started, so it is never
+        // still being delivered when its lease runs out and another worker may take it.
+        let freshness = Duration.seconds(configuration.policy.lease / 2)
         await withDiscardingTaskGroup { workers in
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 let busy = inFlight.withLock { $0 }
-                let room = 4 * configuration.workers - busy - ready.count
+                let room = Self.prefetch * configuration.workers - busy - ready.count
                 var claimed = 0
                 // Claim in batches of at least half the workers, unless the workers would idle.
                 if room >= max(1, configuration.workers / 2) || (room > 0 && ready.isEmpty) {
                     do {
                         let entries = try await claim(limit: room)
                         claimed = entries.count
-                        ready += entries
+                        let now = ContinuousClock.now
+                        ready += entries.map { ($0, now) }
                     } catch is CancellationError {
                         break
                     } catch {
@@ -69,8 +73,14 @@ public final class QueueRunner: Service, Sendable {
                     }
                 }
                 var started = 0
+                var stale: [QueueEntry] = []
                 while !ready.isEmpty, takeWorker() {
-                    let entry = ready.removeFirst()
+                    let (entry, claimedAt) = ready.removeFirst()
+                    guard ContinuousClock.now - claimedAt < freshness else {
+                        stale.append(entry)
+                        inFlight.withLock { $0 -= 1 }
+                        continue
+                    }
                     started += 1
                     workers.addTask {
                         await self.attempt(entry, recorder: recorder)
@@ -78,6 +88,7 @@ public final class QueueRunner: Service, Sendable {
                         self.signal()
                     }
                 }
+                await giveBack(stale)
                 if claimed == 0 && started == 0 {
                     // Sleep until new work, a finished delivery, or the poll interval.
                     await wake.wait(timeout: configuration.idlePoll)
@@ -85,17 +96,24 @@ public final class QueueRunner: Service, Sendable {
             }
         }
         // Deliveries in flight have finished; what was claimed but not started goes back.
-        if !ready.isEmpty {
-            let ids = ready.map(\.id)
-            do {
-                try await store.write { try await $0.returnEntries(ids: ids, owner: owner) }
-            } catch {
-                logger.warning("returning claimed entries failed; they are due again when their leases run out",
-                               metadata: ["error": "\(String(reflecting: error))"])
-            }
-        }
+        await giveBack(ready.map(\.entry))
         recorder.finish()
         await recording
+    }
+
+    /// How many entries, per worker, may be claimed and not yet finished.
+    static let prefetch = 4
+
+    /// Returns claimed entries that were not attempted to the queue, due at once.
+    private func giveBack(_ entries: [QueueEntry]) async {
+        guard !entries.isEmpty else { return }
+        let ids = entries.map(\.id)
+        do {
+            try await store.write { try await $0.returnEntries(ids: ids, owner: owner) }
+        } catch {
+            logger.warning("returning claimed entries failed; they are due again when their leases run out",
+                           metadata: ["error": "\(String(reflecting: error))"])
+        }
     }
 
     /// Counts one more delivery in flight, unless every worker is busy.
