@@ -298,8 +298,8 @@ struct XMLFeedReader {
 
     /// `me@example.com (Me)`, `Me (me@example.com)`, `Me <me@example.com>` → name and email.
     static func person(fromText text: String) -> FeedPerson {
-        guard let match = text.firstMatch(of: emailPattern) else { return FeedPerson(name: text) }
-        let email = String(text[match.range])
+        guard let range = FeedEmail.firstRange(in: text) else { return FeedPerson(name: text) }
+        let email = String(text[range])
         var name = text.replacingOccurrences(of: email, with: "").replacingOccurrences(of: "()", with: "")
             .replacingOccurrences(of: "<>", with: "").replacingOccurrences(of: "&lt;&gt;", with: "").trimmingWhitespace
         if name.hasPrefix("(") { name.removeFirst() }
@@ -307,9 +307,6 @@ struct XMLFeedReader {
         name = name.trimmingWhitespace
         return FeedPerson(name: name.isEmpty ? nil : name, email: email)
     }
-
-    nonisolated(unsafe) private static let emailPattern = try! Regex(
-        #"(([a-zA-Z0-9_\-.+]+)@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.)|(([a-zA-Z0-9\-]+\.)+))([a-zA-Z]{2,4}|[0-9]{1,3})(\]?))(\?subject=\S+)?"#)
 
     // MARK: Text constructs
 
