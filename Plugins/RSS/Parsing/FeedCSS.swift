@@ -75,7 +75,8 @@ enum FeedCSS {
         reachable[0] = true
         for i in text.indices where reachable[i] {
             let c = text[i]
-            if (c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || ":,;#%.!".unicodeScalars.contains(c))) || isSpace(c) {
+            let byte = c.isASCII ? UInt8(c.value) : 0
+            if isSpace(c) || byte.isASCIILetter || byte.isASCIIDigit || ":,;#%.!".utf8.contains(byte) {
                 reachable[i + 1] = true
             }
             if i + 2 < text.count, isWord(c), text[i + 1] == "-", isWord(text[i + 2]) { reachable[i + 3] = true }
@@ -157,12 +158,21 @@ enum FeedCSS {
     }
 
     private static func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
-        var out = ""
-        out.unicodeScalars.append(contentsOf: scalars)
-        return out
+        guard scalars.allSatisfy(\.isASCII) else {
+            var out = ""
+            out.unicodeScalars.append(contentsOf: scalars)
+            return out
+        }
+        return String(unsafeUninitializedCapacity: scalars.count) { buffer in
+            for (offset, scalar) in scalars.enumerated() { buffer[offset] = UInt8(scalar.value) }
+            return scalars.count
+        }
     }
 
-    private static func isSpace(_ c: Unicode.Scalar) -> Bool { c.properties.isWhitespace }
-    private static func isDigit(_ c: Unicode.Scalar) -> Bool { c.properties.numericType == .decimal }
-    private static func isWord(_ c: Unicode.Scalar) -> Bool { c == "_" || c.properties.isAlphabetic || c.properties.numericType != nil }
+    // ASCII first: Unicode property look-ups are slow, and styles are nearly always ASCII.
+    private static func isSpace(_ c: Unicode.Scalar) -> Bool { c.isASCII ? UInt8(c.value).isASCIIWhitespace : c.properties.isWhitespace }
+    private static func isDigit(_ c: Unicode.Scalar) -> Bool { c.isASCII ? ("0"..."9").contains(c) : c.properties.numericType == .decimal }
+    private static func isWord(_ c: Unicode.Scalar) -> Bool {
+        c.isASCII ? UInt8(c.value).isASCIILetter || UInt8(c.value).isASCIIDigit || c == "_" : c.properties.isAlphabetic || c.properties.numericType != nil
+    }
 }

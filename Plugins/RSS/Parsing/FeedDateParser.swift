@@ -7,7 +7,7 @@ public enum FeedDateParser {
     /// The instant `text` names, or nil when no reading applies.
     public static func parse(_ text: String) -> Date? {
         guard text.utf8.count <= 128 else { return nil }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingWhitespace
         guard !trimmed.isEmpty else { return nil }
         return rfc822(trimmed) ?? w3dtf(trimmed) ?? asctime(trimmed)
     }
@@ -26,7 +26,7 @@ public enum FeedDateParser {
 
     /// `[Day,] DD Mon YYYY HH:MM[:SS] ZONE`, as feedparser reads it.
     static func rfc822(_ text: String) -> Date? {
-        var parts = text.lowercased().split(whereSeparator: \.isWhitespace).map(String.init)
+        var parts = words(text.lowercased())
         guard !parts.isEmpty else { return nil }
         if parts.count < 5 { parts += ["00:00:00", "0000"] }
         if dayNames.contains(String(parts[0].prefix(3))) { parts.removeFirst() }
@@ -73,7 +73,7 @@ public enum FeedDateParser {
         let lower = text.lowercased()
         var parts = lower.split(separator: "t", omittingEmptySubsequences: false).map(String.init)
         if parts.count == 1 {
-            parts = parts[0].split(whereSeparator: \.isWhitespace).map(String.init)
+            parts = words(parts[0])
             if parts.count == 1 { parts.append("00:00:00z") }
         } else if parts.count > 2 {
             return nil
@@ -111,10 +111,16 @@ public enum FeedDateParser {
 
     /// `Sun Jan  4 16:29:06 2004` (C's asctime), optionally with a zone after the year.
     static func asctime(_ text: String) -> Date? {
-        let parts = text.split(whereSeparator: \.isWhitespace).map(String.init)
+        let parts = words(text)
         guard parts.count >= 5, dayNames.contains(String(parts[0].lowercased().prefix(3))) else { return nil }
         let zone = parts.count > 5 ? parts[5] : "GMT"
         return rfc822([parts[2], parts[1], parts[4], parts[3], zone].joined(separator: " "))
+    }
+
+    /// `text` split at whitespace (a byte scan for ASCII text, the usual case).
+    private static func words(_ text: String) -> [String] {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.split(whereSeparator: \.isWhitespace).map(String.init) }
+        return text.utf8.split(whereSeparator: \.isASCIIWhitespace).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The UTC instant of a civil date-time at `offsetMinutes` east of UTC, nil when out of range.

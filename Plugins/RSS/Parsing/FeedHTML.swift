@@ -325,6 +325,12 @@ enum FeedHTML {
     }
 
     private static func contains(_ text: [UInt8], _ target: StaticString) -> Bool {
-        text.indices.contains { hasPrefix(text[$0...], target) }
+        let first = target.utf8Start[0]
+        var index = 0
+        while let found = text[index...].firstIndex(of: first) {
+            if hasPrefix(text[found...], target) { return true }
+            index = found + 1
+        }
+        return false
     }
 }

@@ -18,16 +18,16 @@ public enum FeedParser {
             feed.problem = "TooLarge: the document is larger than \(maximumBytes) bytes"
             return feed
         }
-        let decoded = FeedDecoding([UInt8](data), transport: transport)
+        let decoded = FeedDecoding(data, transport: transport)
         feed.encoding = decoded.encoding
         feed.problem = decoded.problem
-        if JSONFeedReader.isJSONFeed(decoded.text, mediaType: decoded.mediaType) {
+        if JSONFeedReader.isJSONFeed(decoded.utf8, mediaType: decoded.mediaType) {
             return JSONFeedReader.read(decoded.text, transport: transport, into: feed)
         }
-        let (text, netscape) = FeedDoctype.replace(decoded.xmlText)
+        let (xml, netscape) = FeedDoctype.replace(decoded.xmlUTF8)
         let tree: XMLTree
         do {
-            tree = try XMLTree(data: Data(text.utf8), url: nil, encoding: "utf-8", maximumBytes: maximumBytes * 2)
+            tree = try XMLTree(utf8: xml, maximumBytes: maximumBytes * 2)
         } catch {
             feed.problem = feed.problem ?? "SAXParseException: \(error)"
             if netscape { feed.version = "rss091n" }

@@ -291,17 +291,21 @@ struct HTMLTokenizer {
 
     private mutating func parseEndTag(_ i: Int) -> Int? {
         guard var j = endBracket(from: i + 1) else { return nil }
-        let raw: String
+        // `</b x>` is `b`; text that does not start with a letter is the name as it is.
+        let tag: String
         if bytes[(i + 2)..<j].allSatisfy({ $0 < 0x80 }) {
             var range = (i + 2)..<j
             while let first = range.first, bytes[first].isASCIIWhitespace { range = range.dropFirst() }
             while let last = range.last, bytes[last].isASCIIWhitespace { range = range.dropLast() }
-            raw = lowercasedName(range)
+            if let first = range.first, bytes[first].isASCIILetter {
+                range = first..<(range.firstIndex { !bytes[$0].isTagNameByte } ?? range.upperBound)
+            }
+            tag = lowercasedName(range)
         } else {
-            raw = string((i + 2)..<j).trimmingWhitespace.lowercased()
+            let raw = string((i + 2)..<j).trimmingWhitespace.lowercased()
+            let name = raw.prefix { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.:".contains($0)) }
+            tag = raw.first?.isLetter == true ? String(name) : raw
         }
-        let name = raw.prefix { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.:".contains($0)) }
-        let tag = raw.first?.isLetter == true ? String(name) : raw
         if at(j) == UInt8(ascii: ">") { j += 1 }
         tokens.append(.endTag(tag))
         return j

@@ -90,9 +90,9 @@ struct XMLFeedReader {
 
     /// `title`, `dc_creator`, `content_encoded`, …: the name feedparser's handlers use.
     static func key(_ element: XMLTree.Element) -> String {
-        let namespace = (element.namespaceURI ?? "").lowercased()
-        let name = element.name.lowercased()
-        if coreNamespaces.contains(namespace) || namespace.contains("backend.userland.com/rss") { return name }
+        let namespace = (element.namespaceURI ?? "").lowercasedIfNeeded
+        let name = element.name.lowercasedIfNeeded
+        if coreNamespaces.contains(namespace) || namespace.contains(ascii: "backend.userland.com/rss") { return name }
         return (prefixes[namespace] ?? "other") + "_" + name
     }
 
@@ -110,7 +110,7 @@ struct XMLFeedReader {
     }
 
     private func readEntries(of parent: XMLTree.Element, scope: Scope, into entries: inout [(FeedFields, Scope)]) {
-        for child in parent.children where key(child) == "item" || key(child) == "entry" {
+        for child in parent.children where ["item", "entry"].contains(key(child)) {
             guard entries.count < Self.maximumEntries else { return }
             let entryScope = self.scope(of: child, inside: scope)
             var fields = FeedFields()
@@ -206,7 +206,7 @@ struct XMLFeedReader {
 
     /// An attribute by case-insensitive name, without namespace.
     private func attribute(_ element: XMLTree.Element, _ name: String) -> String? {
-        element.attributes.first { $0.namespaceURI == nil && $0.name.lowercased() == name }?.value
+        element.attribute(ignoringCase: name)
     }
 
     /// The element's text, trimmed and capped.
@@ -240,7 +240,7 @@ struct XMLFeedReader {
 
     /// `?a=1&b;=2` → `?a=1&b=2`: undoes a common mis-escaping of query strings.
     private static func unterminatingReferences(_ text: String) -> String {
-        guard text.contains("&"), text.contains(";") else { return text }
+        guard text.mightContain(ascii: "&"), text.mightContain(ascii: ";") else { return text }
         var out = ""
         var rest = Substring(text)
         while let amp = rest.firstIndex(of: "&") {
@@ -410,4 +410,9 @@ struct XMLFeedReader {
 extension String {
     /// nil for the empty string.
     var nonEmpty: String? { isEmpty ? nil : self }
+
+    /// `lowercased()`, without a copy when there is nothing to lower.
+    var lowercasedIfNeeded: String {
+        utf8.contains { $0 >= 0x80 || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) } ? lowercased() : self
+    }
 }
