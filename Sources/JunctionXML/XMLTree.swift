@@ -27,17 +27,18 @@ public final class XMLTree {
     /// Parses `utf8`, bytes already known to be well-formed UTF-8 (a Swift string's), whatever
     /// their XML declaration says. Throws ``XMLTreeError``.
     public convenience init(utf8: [UInt8], url: String? = nil, maximumBytes: Int = 16 << 20) throws(XMLTreeError) {
-        try self.init(bytes: utf8, url: url, encoding: "UTF-8", maximumBytes: maximumBytes)
+        // No encoding named: libxml2 reads UTF-8 natively, without a converter's copy.
+        try self.init(bytes: utf8, url: url, encoding: nil, maximumBytes: maximumBytes)
     }
 
-    private init(bytes: [UInt8], url: String?, encoding resolved: String, maximumBytes: Int) throws(XMLTreeError) {
+    private init(bytes: [UInt8], url: String?, encoding resolved: String?, maximumBytes: Int) throws(XMLTreeError) {
         LibXML2.ensureSetUp()
         guard bytes.count <= min(maximumBytes, Int(Int32.max)) else { throw .tooLarge(limit: maximumBytes) }
         var bytes = bytes
         var (parsed, error) = Self.read(bytes, url: url, encoding: resolved, options: LibXML2.strictOptions)
         isWellFormed = parsed != nil
         if parsed == nil {
-            if XMLRepair.isASCIICompatible(resolved) { bytes = XMLRepair.normalizeReferences(bytes) }
+            if XMLRepair.isASCIICompatible(resolved ?? "UTF-8") { bytes = XMLRepair.normalizeReferences(bytes) }
             let second = Self.read(bytes, url: url, encoding: resolved, options: LibXML2.recoverOptions)
             parsed = second.document
             error = error ?? second.error
@@ -75,7 +76,7 @@ public final class XMLTree {
     /// The root element.
     public var root: Element? { xmlDocGetRootElement(document).map { Element(node: $0, tree: self) } }
 
-    private static func read(_ bytes: [UInt8], url: String?, encoding: String, options: Int32) -> (document: xmlDocPtr?, error: String?) {
+    private static func read(_ bytes: [UInt8], url: String?, encoding: String?, options: Int32) -> (document: xmlDocPtr?, error: String?) {
         guard !bytes.isEmpty, let context = xmlNewParserCtxt() else { return (nil, bytes.isEmpty ? "empty document" : nil) }
         defer { xmlFreeParserCtxt(context) }
         var document = bytes.withUnsafeBufferPointer { buffer in
@@ -166,6 +167,16 @@ public final class XMLTree {
                 attribute = current.pointee.next
             }
             return nil
+        }
+
+        /// Whether the element has child elements (``children`` is not empty), found without listing them.
+        public var hasChildElements: Bool {
+            var child = node.pointee.children
+            while let current = child {
+                if current.pointee.type == XML_ELEMENT_NODE { return true }
+                child = current.pointee.next
+            }
+            return false
         }
 
         /// The child elements, in document order.

@@ -61,9 +61,10 @@ public enum FeedDateParser {
 
     /// `+HHMM`, `+HH:MM`, `-HH`.
     private static func numericOffset(_ zone: String) -> Int? {
-        let body = Array(zone.dropFirst())
-        guard body.count >= 2, let hours = Int(String(body[0..<2])) else { return nil }
-        let rest = body.count > 2 ? String(body[(body[2] == ":" ? 3 : 2)...]) : ""
+        let body = zone.dropFirst()
+        guard body.count >= 2, let hours = Int(body.prefix(2)) else { return nil }
+        var rest = body.dropFirst(2)
+        if rest.first == ":" { rest = rest.dropFirst() }
         guard let minutes = rest.isEmpty ? 0 : Int(rest) else { return nil }
         return (zone.first == "-" ? -1 : 1) * (hours * 60 + minutes)
     }

@@ -33,8 +33,8 @@ public struct FeedTransport: Sendable {
 /// Bytes to text: the encoding chosen the way RFC 3023 and feedparser choose it (byte-order
 /// mark, HTTP charset, XML declaration, then UTF-8 and windows-1252 as fallbacks).
 struct FeedDecoding {
-    /// The decoded document as UTF-8.
-    var utf8: [UInt8]
+    /// The decoded document as UTF-8 (the input's own bytes when they were UTF-8).
+    var utf8: Data
     /// The codec that worked, lower-case; `""` when none did.
     var encoding: String
     /// Why the declared or transported encoding or media type was wrong.
@@ -56,8 +56,9 @@ struct FeedDecoding {
     init(_ bytes: Data, transport: FeedTransport) {
         var data = bytes[...]
         var bomEncoding = ""
-        for (bom, name, skip) in Self.byteOrderMarks where data.starts(with: bom) {
-            if bom.count == 2, data.dropFirst(2).starts(with: [0x00, 0x00]) { continue }
+        let lead = Array(data.prefix(4))
+        for (bom, name, skip) in Self.byteOrderMarks where lead.starts(with: bom) {
+            if bom.count == 2, lead.dropFirst(2).starts(with: [0x00, 0x00]) { continue }
             bomEncoding = name
             data = data.dropFirst(skip)
             break
@@ -94,15 +95,17 @@ struct FeedDecoding {
             problem = transport.contentType.map { "NonXMLContentType: \($0) is not an XML media type" } ?? "NonXMLContentType: no Content-type specified"
         }
 
-        let raw = Array(data)
+        var array: [UInt8]?  // the bytes as an array, copied when a codec other than UTF-8 is tried
         var tried: [String] = []
-        var decoded: (utf8: [UInt8], encoding: String)?
+        var decoded: (utf8: Data, encoding: String)?
         for candidate in [declared, xmlEncoding, bomEncoding, "utf-8", "windows-1252", "iso-8859-2"] where !candidate.isEmpty && !tried.contains(candidate) {
             tried.append(candidate)
             if candidate == "utf-8" || candidate == "utf8" {
-                if TextDecoding.isValidUTF8(raw) { decoded = (raw, candidate) }
-            } else if let text = TextDecoding.decode(raw, encoding: candidate) {
-                decoded = (Array(text.utf8), candidate)
+                if TextDecoding.isValidUTF8(data) { decoded = (data, candidate) }
+            } else {
+                let bytes = array ?? Array(data)
+                array = bytes
+                if let text = TextDecoding.decode(bytes, encoding: candidate) { decoded = (Data(text.utf8), candidate) }
             }
             if decoded != nil { break }
         }
@@ -115,7 +118,7 @@ struct FeedDecoding {
         } else {
             encoding = ""
             problem = "CharacterEncodingUnknown: document encoding unknown, I tried \(tried.joined(separator: ", "))"
-            utf8 = Array(String(decoding: raw, as: UTF8.self).utf8)
+            utf8 = Data(String(decoding: data, as: UTF8.self).utf8)
         }
     }
 

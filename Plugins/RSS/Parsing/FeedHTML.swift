@@ -10,7 +10,7 @@ enum FeedHTML {
     /// the allowlist removed.
     static func clean(_ html: String, base: String, type: String, resolveURLs: Bool) -> String {
         // Without markup or references the text is its own serialisation.
-        guard html.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else { return finished(html) }
+        guard html.containsByte(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: "&") }) else { return finished(html) }
         let source = preprocess(Array(html.utf8))
         let tokens = HTMLTokenizer.tokenize(source, swallowUnclosedComments: true)
         let xhtml = type == "application/xhtml+xml"
@@ -249,7 +249,7 @@ enum FeedHTML {
     }
 
     private static func escapedAttribute(_ value: String) -> String {
-        guard value.utf8.contains(where: needsEscaping) else { return value }
+        guard value.containsByte(where: needsEscaping) else { return value }
         var out: [UInt8] = []
         escapeAttribute(value, into: &out)
         return String(decoding: out, as: UTF8.self)
@@ -258,7 +258,7 @@ enum FeedHTML {
     /// `>`, `<`, `"` and a `&` that starts no reference escaped.
     private static func escapeAttribute(_ value: String, into out: inout [UInt8]) {
         // Most values need nothing: none of the four characters (no other character equals them).
-        guard value.utf8.contains(where: needsEscaping) else {
+        guard value.containsByte(where: needsEscaping) else {
             out += value.utf8
             return
         }

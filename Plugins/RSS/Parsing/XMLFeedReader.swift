@@ -317,7 +317,7 @@ struct XMLFeedReader {
         let mode = attribute(element, "mode")
         let isBase64 = mode == "base64" || !(type.hasPrefix("text/") || type.hasSuffix("+xml") || type.hasSuffix("/xml"))
         var value: String
-        if element.children.isEmpty {
+        if !element.hasChildElements {
             value = Self.capped(element.text)
         } else {
             value = Self.capped(inlineMarkup(element, type: &type))
@@ -413,6 +413,6 @@ extension String {
 
     /// `lowercased()`, without a copy when there is nothing to lower.
     var lowercasedIfNeeded: String {
-        utf8.contains { $0 >= 0x80 || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) } ? lowercased() : self
+        containsByte { $0 >= 0x80 || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) } ? lowercased() : self
     }
 }
