@@ -20,6 +20,11 @@ public enum TextDecoding {
         }
     }
 
+    /// Whether every byte is ASCII (then the bytes are also their own UTF-8).
+    public static func isASCII(_ bytes: some Collection<UInt8>) -> Bool {
+        bytes.withContiguousStorageIfAvailable { $0.allSatisfy { $0 < 0x80 } } ?? bytes.allSatisfy { $0 < 0x80 }
+    }
+
     /// Whether `bytes` are well-formed UTF-8 (no overlong forms, surrogates or code points past
     /// U+10FFFF), checked without building a string.
     public static func isValidUTF8(_ bytes: some Collection<UInt8>) -> Bool {

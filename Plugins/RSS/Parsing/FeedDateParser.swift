@@ -121,7 +121,7 @@ public enum FeedDateParser {
     /// `text` split at whitespace (a byte scan for ASCII text, the usual case).
     private static func words(_ text: String) -> [String] {
         guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.split(whereSeparator: \.isWhitespace).map(String.init) }
-        return text.utf8.split(whereSeparator: \.isASCIIWhitespace).map { String(decoding: $0, as: UTF8.self) }
+        return text.utf8.split(whereSeparator: \.isASCIIWhitespace).map { String(text[$0.startIndex..<$0.endIndex]) }
     }
 
     /// The UTC instant of a civil date-time at `offsetMinutes` east of UTC, nil when out of range.

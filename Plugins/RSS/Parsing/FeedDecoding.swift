@@ -102,6 +102,8 @@ struct FeedDecoding {
             tried.append(candidate)
             if candidate == "utf-8" || candidate == "utf8" {
                 if TextDecoding.isValidUTF8(data) { decoded = (data, candidate) }
+            } else if candidate == "us-ascii" || candidate == "ascii" {
+                if TextDecoding.isASCII(data) { decoded = (data, candidate) }
             } else {
                 let bytes = array ?? Array(data)
                 array = bytes

@@ -62,6 +62,7 @@ enum FeedHTML {
     /// Whether plain text is probably HTML: a close tag or a reference, and only known tags
     /// and entities (feedparser's guess for RSS titles).
     static func looksLikeHTML(_ text: String) -> Bool {
+        guard text.containsByte(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") }) else { return false }
         let bytes = Array(text.utf8)
         let hasAmpersand = bytes.contains(UInt8(ascii: "&"))
         guard hasAmpersand || bytes.indices.dropLast().contains(where: { bytes[$0] == UInt8(ascii: "<") && bytes[$0 + 1] == UInt8(ascii: "/") })
@@ -90,9 +91,18 @@ enum FeedHTML {
     /// `<br/>` spelled out, and the two quote references turned into characters.
     private static func preprocess(_ html: [UInt8]) -> [UInt8] {
         var text = html
-        if text.contains(UInt8(ascii: "!")) { text = escapingStrayDeclarations(text) }
-        if contains(text, "/>") { text = expandingShortTags(text) }
-        if contains(text, "&#3") { text = replacingQuoteReferences(text) }
+        var (declarations, shortTags, references) = (false, false, false)
+        text.withUnsafeBufferPointer { bytes in
+            for index in bytes.indices.dropLast() {
+                let pair = (bytes[index], bytes[index + 1])
+                if pair == (UInt8(ascii: "<"), UInt8(ascii: "!")) { declarations = true }
+                if pair == (UInt8(ascii: "/"), UInt8(ascii: ">")) { shortTags = true }
+                if pair == (UInt8(ascii: "&"), UInt8(ascii: "#")) { references = true }
+            }
+        }
+        if declarations { text = escapingStrayDeclarations(text) }
+        if shortTags { text = expandingShortTags(text) }
+        if references { text = replacingQuoteReferences(text) }
         return text
     }
 
@@ -201,6 +211,7 @@ enum FeedHTML {
     /// `rel`/`type` lower-cased, sorted by name; relative URLs resolved against `base` (when
     /// given), then only allowed attributes, styles and URL schemes kept.
     private static func cleaned(_ attributes: [HTMLTokenizer.Attribute], of element: String, base: String?) -> [HTMLTokenizer.Attribute] {
+        guard !attributes.isEmpty else { return attributes }
         var unique: [HTMLTokenizer.Attribute] = []
         unique.reserveCapacity(attributes.count)
         for attribute in attributes {
@@ -210,11 +221,12 @@ enum FeedHTML {
                 unique.append(attribute)
             }
         }
-        unique.sort { $0.name < $1.name }
+        if unique.count > 1 { unique.sort { $0.name < $1.name } }
+        let resolvable = base == nil ? nil : relativeURIAttributes[element]
         return unique.compactMap { attribute in
             var value = attribute.name == "rel" || attribute.name == "type" ? attribute.value.lowercased() : attribute.value
             if let base {
-                if relativeURIAttributes[element]?.contains(attribute.name) == true {
+                if resolvable?.contains(attribute.name) == true {
                     let resolved = FeedURI.safeJoin(base, value.trimmingWhitespace)
                     if !resolved.isEmpty { value = resolved }
                 }
@@ -322,15 +334,5 @@ enum FeedHTML {
             let wanted = prefix.utf8Start[offset]
             return byte == wanted || (ignoringCase && byte.isASCIILetter && byte | 0x20 == wanted | 0x20)
         }
-    }
-
-    private static func contains(_ text: [UInt8], _ target: StaticString) -> Bool {
-        let first = target.utf8Start[0]
-        var index = 0
-        while let found = text[index...].firstIndex(of: first) {
-            if hasPrefix(text[found...], target) { return true }
-            index = found + 1
-        }
-        return false
     }
 }

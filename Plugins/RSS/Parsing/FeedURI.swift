@@ -20,14 +20,13 @@ enum FeedURI {
         let reference = collapsingSlashesAfterScheme(reference)
         guard !base.isEmpty else { return reference }
         guard !reference.isEmpty else { return base }
-        let baseParts = Parts(base)
         var ref = Parts(reference)
         if let scheme = ref.scheme {
-            guard scheme.lowercased() == (baseParts.scheme ?? "").lowercased(), relativeSchemes.contains(scheme.lowercased()) else {
-                return reference
-            }
+            let baseScheme = self.scheme(of: Parts.withoutQueryAndFragment(base)) ?? ""
+            guard scheme.lowercased() == baseScheme.lowercased(), relativeSchemes.contains(scheme.lowercased()) else { return reference }
             ref.scheme = nil
         }
+        let baseParts = Parts(base)
         guard relativeSchemes.contains((baseParts.scheme ?? "").lowercased()) else { return reference }
         var out = Parts(scheme: baseParts.scheme, authority: baseParts.authority, path: "", query: nil, fragment: ref.fragment)
         if let authority = ref.authority {

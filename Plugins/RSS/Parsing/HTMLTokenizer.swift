@@ -33,6 +33,7 @@ struct HTMLTokenizer {
     /// The tokens of `bytes` (UTF-8).
     static func tokenize(_ bytes: [UInt8], swallowUnclosedComments: Bool) -> [Token] {
         var tokenizer = HTMLTokenizer(bytes: bytes, swallowUnclosedComments: swallowUnclosedComments)
+        tokenizer.tokens.reserveCapacity(bytes.count / 16 + 4)
         tokenizer.run()
         return tokenizer.tokens
     }

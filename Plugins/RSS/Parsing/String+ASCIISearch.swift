@@ -22,11 +22,12 @@ extension String {
     }
 
     private static func find(_ needle: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard bytes.count >= needle.count else { return false }
-        let first = needle[0]
+        guard let base = bytes.baseAddress, bytes.count >= needle.count else { return false }
         var start = 0
-        while start <= bytes.count - needle.count {
-            if bytes[start] == first, (1..<needle.count).allSatisfy({ bytes[start + $0] == needle[$0] }) { return true }
+        while start <= bytes.count - needle.count,
+              let found = memchr(base + start, Int32(needle[0]), bytes.count - needle.count + 1 - start) {
+            start = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            if (1..<needle.count).allSatisfy({ bytes[start + $0] == needle[$0] }) { return true }
             start += 1
         }
         return false

@@ -334,11 +334,12 @@ struct XMLFeedReader {
     }
 
     static func mediaType(_ type: String) -> String {
-        switch type.lowercased() {
-        case "text", "plain": "text/plain"
-        case "html": "text/html"
-        case "xhtml": "application/xhtml+xml"
-        default: type.lowercased()
+        let lower = type.lowercasedIfNeeded
+        switch lower {
+        case "text", "plain": return "text/plain"
+        case "html": return "text/html"
+        case "xhtml": return "application/xhtml+xml"
+        default: return lower
         }
     }
 
