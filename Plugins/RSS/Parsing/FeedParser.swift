@@ -24,11 +24,12 @@ public enum FeedParser {
         if JSONFeedReader.isJSONFeed(decoded.utf8, mediaType: decoded.mediaType) {
             return JSONFeedReader.read(decoded.text, transport: transport, into: feed)
         }
-        let (xml, netscape) = FeedDoctype.replace(decoded.xmlUTF8)
+        let (parsed, netscape) = xmlTree(decoded)
         let tree: XMLTree
-        do {
-            tree = try XMLTree(utf8: xml, maximumBytes: maximumBytes * 2)
-        } catch {
+        switch parsed {
+        case .success(let parsed):
+            tree = parsed
+        case .failure(let error):
             feed.problem = feed.problem ?? "SAXParseException: \(error)"
             if netscape { feed.version = "rss091n" }
             return feed
@@ -44,6 +45,15 @@ public enum FeedParser {
             feed.problem = "NotAFeed: the document is XML but not RSS, RDF or Atom"
         }
         return feed
+    }
+}
+
+extension FeedParser {
+    /// The document's XML tree and whether its DOCTYPE named Netscape's RSS 0.91; the bytes
+    /// handed to libxml2 are freed here, before the tree is read.
+    private static func xmlTree(_ decoded: FeedDecoding) -> (Result<XMLTree, XMLTreeError>, netscape: Bool) {
+        let (xml, netscape) = FeedDoctype.replace(decoded.xmlUTF8)
+        return (Result { () throws(XMLTreeError) in try XMLTree(utf8: xml, maximumBytes: maximumBytes * 2) }, netscape)
     }
 }
 
