@@ -182,7 +182,6 @@ public final class XMLTree {
         /// The child elements, in document order.
         public var children: [Element] {
             var out: [Element] = []
-            out.reserveCapacity(Int(xmlChildElementCount(node)))
             var child = node.pointee.children
             while let current = child {
                 if current.pointee.type == XML_ELEMENT_NODE { out.append(Element(node: current, tree: tree)) }

@@ -90,8 +90,8 @@ struct XMLFeedReader {
 
     /// `title`, `dc_creator`, `content_encoded`, …: the name feedparser's handlers use.
     static func key(_ element: XMLTree.Element) -> String {
-        let namespace = (element.namespaceURI ?? "").lowercasedIfNeeded
         let name = element.name.lowercasedIfNeeded
+        guard let namespace = element.namespaceURI?.lowercasedIfNeeded, !namespace.isEmpty else { return name }
         if coreNamespaces.contains(namespace) || namespace.contains(ascii: "backend.userland.com/rss") { return name }
         return (prefixes[namespace] ?? "other") + "_" + name
     }
