@@ -9,7 +9,50 @@ public enum FeedDateParser {
         guard text.utf8.count <= 128 else { return nil }
         let trimmed = text.trimmingWhitespace
         guard !trimmed.isEmpty else { return nil }
-        return rfc822(trimmed) ?? w3dtf(trimmed) ?? asctime(trimmed)
+        return canonicalRFC822(trimmed) ?? rfc822(trimmed) ?? w3dtf(trimmed) ?? asctime(trimmed)
+    }
+
+    /// `Sun, 22 Nov 2026 09:00:00 +0000` (or `GMT`) exactly, the form nearly every RSS feed
+    /// writes, read in one pass over the bytes; nil sends the text to the general readings,
+    /// which give the same instant for this form.
+    static func canonicalRFC822(_ text: String) -> Date? {
+        text.utf8.withContiguousStorageIfAvailable { bytes -> Date? in
+            var i = 0
+            func word(_ count: Int) -> String? {
+                guard i + count <= bytes.count, bytes[i..<(i + count)].allSatisfy(\.isASCIILetter) else { return nil }
+                defer { i += count }
+                return String(decoding: bytes[i..<(i + count)].map { $0 | 0x20 }, as: UTF8.self)
+            }
+            func number(_ digits: ClosedRange<Int>) -> Int? {
+                var value = 0
+                let start = i
+                while i < bytes.count, i - start < digits.upperBound, bytes[i].isASCIIDigit {
+                    value = value * 10 + Int(bytes[i] - UInt8(ascii: "0"))
+                    i += 1
+                }
+                return digits.contains(i - start) ? value : nil
+            }
+            func skip(_ byte: UInt8) -> Bool {
+                guard i < bytes.count, bytes[i] == byte else { return false }
+                i += 1
+                return true
+            }
+            guard let dayName = word(3), dayNames.contains(dayName), skip(UInt8(ascii: ",")), skip(0x20),
+                  let day = number(1...2), skip(0x20), let monthName = word(3), let month = months.firstIndex(of: monthName), skip(0x20),
+                  let year = number(4...4), skip(0x20), let hour = number(2...2), skip(UInt8(ascii: ":")),
+                  let minute = number(2...2), skip(UInt8(ascii: ":")), let second = number(2...2), skip(0x20) else { return nil }
+            let offset: Int
+            if let sign = bytes[i...].first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
+                i += 1
+                guard let zone = number(4...4) else { return nil }
+                offset = (sign == UInt8(ascii: "-") ? -1 : 1) * (zone / 100 * 60 + zone % 100)
+            } else {
+                guard word(3) == "gmt" else { return nil }
+                offset = 0
+            }
+            guard i == bytes.count else { return nil }
+            return instant(year: year, month: month + 1, day: day, hour: hour, minute: minute, second: second, offsetMinutes: offset)
+        } ?? nil
     }
 
     private static let zoneHours: [String: Int] = [
