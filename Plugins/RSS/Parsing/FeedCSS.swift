@@ -76,7 +76,7 @@ enum FeedCSS {
         for i in text.indices where reachable[i] {
             let c = text[i]
             let byte = c.isASCII ? UInt8(c.value) : 0
-            if isSpace(c) || byte.isASCIILetter || byte.isASCIIDigit || ":,;#%.!".utf8.contains(byte) {
+            if isSpace(c) || byte.isASCIILetter || byte.isASCIIDigit || isSafePunctuation(byte) {
                 reachable[i + 1] = true
             }
             if i + 2 < text.count, isWord(c), text[i + 1] == "-", isWord(text[i + 2]) { reachable[i + 3] = true }
@@ -89,6 +89,13 @@ enum FeedCSS {
             }
         }
         return reachable[text.count]
+    }
+
+    private static func isSafePunctuation(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "#"), UInt8(ascii: "%"), UInt8(ascii: "."), UInt8(ascii: "!"): true
+        default: false
+        }
     }
 
     /// `name: value; name: value`, nil unless the whole text is such a list
@@ -115,24 +122,28 @@ enum FeedCSS {
 
     /// A shorthand value word: `#hex`, `rgb(…)` or a small number with an optional unit.
     private static func isValueWord(_ word: ArraySlice<Unicode.Scalar>) -> Bool {
-        let hex = Piece({ ("0"..."9").contains($0) || ("a"..."f").contains($0) }, 1, .max)
-        if matches(word, [Piece("#"), hex]) { return true }
-        let digits = Piece(isDigit, 0, .max)
-        let percent = Piece({ $0 == "%" }, 0, 1)
-        let rgb = "rgb(".unicodeScalars.map { Piece($0) }
-            + [Piece(isDigit, 1, .max), percent, Piece(","), digits, percent, Piece({ $0 == "," }, 0, 1), digits, percent, Piece({ $0 == ")" }, 0, 1)]
-        if matches(word, rgb[...]) { return true }
-        let number = [Piece(isDigit, 0, 2), Piece({ $0 == "." }, 0, 1), Piece(isDigit, 0, 2)]
-        return matches(word, number[...]) { units.contains(string($0)) }
+        matches(word, hexColour[...]) || matches(word, rgbColour[...]) || matches(word, number[...]) { units.contains(string($0)) }
     }
 
+    /// `#[0-9a-f]+`
+    private static let hexColour = [Piece("#"), Piece({ ("0"..."9").contains($0) || ("a"..."f").contains($0) }, 1, .max)]
+    /// `rgb\(\d+%?,\d*%?,?\d*%?\)?`
+    private static let rgbColour: [Piece] = {
+        let digits = Piece(isDigit, 0, .max)
+        let percent = Piece({ $0 == "%" }, 0, 1)
+        return "rgb(".unicodeScalars.map { Piece($0) }
+            + [Piece(isDigit, 1, .max), percent, Piece(","), digits, percent, Piece({ $0 == "," }, 0, 1), digits, percent, Piece({ $0 == ")" }, 0, 1)]
+    }()
+    /// `\d{0,2}\.?\d{0,2}`, followed by a unit
+    private static let number = [Piece(isDigit, 0, 2), Piece({ $0 == "." }, 0, 1), Piece(isDigit, 0, 2)]
+
     /// A run of `minimum...maximum` scalars that `accepts`.
-    private struct Piece {
-        var accepts: (Unicode.Scalar) -> Bool
+    private struct Piece: Sendable {
+        var accepts: @Sendable (Unicode.Scalar) -> Bool
         var minimum: Int
         var maximum: Int
 
-        init(_ accepts: @escaping (Unicode.Scalar) -> Bool, _ minimum: Int, _ maximum: Int) {
+        init(_ accepts: @escaping @Sendable (Unicode.Scalar) -> Bool, _ minimum: Int, _ maximum: Int) {
             self.accepts = accepts
             self.minimum = minimum
             self.maximum = maximum
