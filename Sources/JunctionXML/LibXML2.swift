@@ -34,10 +34,11 @@ enum LibXML2 {
     static func resolveEncoding(_ bytes: [UInt8], transport: String?) -> String {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return "UTF-8" }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return "UTF-16" }
-        var label = [transport, declaredEncoding(bytes)].compactMap { $0 }
-            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.first(where: isSupported)
+        let normalized = { (label: String) in label.trimmingCharacters(in: .whitespaces).lowercased() }
+        var label = transport.map(normalized).flatMap { isSupported($0) ? $0 : nil }
+            ?? declaredEncoding(bytes).map(normalized).flatMap { isSupported($0) ? $0 : nil }
         if ["iso-8859-1", "latin1", "l1", "us-ascii", "ascii"].contains(label ?? "") { label = "windows-1252" }
-        if label == nil || label == "utf-8" || label == "utf8", String(validating: bytes, as: UTF8.self) == nil {
+        if label == nil || label == "utf-8" || label == "utf8", !TextDecoding.isValidUTF8(bytes) {
             return "windows-1252"
         }
         return label ?? "UTF-8"

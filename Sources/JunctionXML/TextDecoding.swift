@@ -8,7 +8,7 @@ public enum TextDecoding {
     public static func decode(_ bytes: [UInt8], encoding: String) -> String? {
         switch encoding.lowercased() {
         case "utf-8", "utf8":
-            return String(validating: bytes, as: UTF8.self)
+            return isValidUTF8(bytes) ? String(decoding: bytes, as: UTF8.self) : nil
         case "us-ascii", "ascii":
             return bytes.allSatisfy({ $0 < 0x80 }) ? String(decoding: bytes, as: UTF8.self) : nil
         case "iso-8859-1", "latin1", "latin-1", "l1", "iso8859-1":
@@ -18,6 +18,49 @@ public enum TextDecoding {
         default:
             return convert(bytes, from: encoding)
         }
+    }
+
+    /// Whether every byte is ASCII (then the bytes are also their own UTF-8).
+    public static func isASCII(_ bytes: some Collection<UInt8>) -> Bool {
+        bytes.withContiguousStorageIfAvailable { $0.allSatisfy { $0 < 0x80 } } ?? bytes.allSatisfy { $0 < 0x80 }
+    }
+
+    /// Whether `bytes` are well-formed UTF-8 (no overlong forms, surrogates or code points past
+    /// U+10FFFF), checked without building a string.
+    public static func isValidUTF8(_ bytes: some Collection<UInt8>) -> Bool {
+        bytes.withContiguousStorageIfAvailable(isValidUTF8) ?? isValidUTF8(Array(bytes))
+    }
+
+    private static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let count = bytes.count
+        var i = 0
+        while i < count {
+            while i + 8 <= count, UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+            guard i < count else { break }
+            let lead = bytes[i]
+            if lead < 0x80 {
+                i += 1
+                continue
+            }
+            // Unicode's table of well-formed sequences: the second byte's range depends on the first.
+            let length: Int
+            var second: ClosedRange<UInt8> = 0x80...0xBF
+            switch lead {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: length = 3; second = 0xA0...0xBF
+            case 0xED: length = 3; second = 0x80...0x9F
+            case 0xE1...0xEF: length = 3
+            case 0xF0: length = 4; second = 0x90...0xBF
+            case 0xF4: length = 4; second = 0x80...0x8F
+            case 0xF1...0xF3: length = 4
+            default: return false
+            }
+            guard i + length <= count, second.contains(bytes[i + 1]) else { return false }
+            for k in 2..<length where bytes[i + k] & 0xC0 != 0x80 { return false }
+            i += length
+        }
+        return true
     }
 
     private static func convert(_ bytes: [UInt8], from encoding: String) -> String? {

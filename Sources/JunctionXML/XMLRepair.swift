@@ -17,11 +17,13 @@ enum XMLRepair {
         out.reserveCapacity(b.count + b.count / 8)
         var i = 0
         let hasInternalSubset = contains(b, "<!ENTITY")
-        func at(_ s: String, _ p: Int) -> Bool { let u = Array(s.utf8); return p + u.count <= b.count && Array(b[p..<p + u.count]) == u }
-        func copy(through end: String) {          // copy from i up to and including `end` (or EOF)
+        func at(_ s: StaticString, _ p: Int) -> Bool {
+            p + s.utf8CodeUnitCount <= b.count && (0..<s.utf8CodeUnitCount).allSatisfy { b[p + $0] == s.utf8Start[$0] }
+        }
+        func copy(through end: StaticString) {          // copy from i up to and including `end` (or EOF)
             var j = i
             while j < b.count && !at(end, j) { j += 1 }
-            j = min(b.count, j + end.utf8.count)
+            j = min(b.count, j + end.utf8CodeUnitCount)
             out += b[i..<j]; i = j
         }
         func isNameByte(_ c: UInt8) -> Bool { (c >= 0x30 && c <= 0x39) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x7A) }
@@ -33,7 +35,7 @@ enum XMLRepair {
                 else if at("<?", i) { copy(through: "?>") }
                 else if at("<!DOCTYPE", i) {
                     let gt = b[i...].firstIndex(of: UInt8(ascii: ">")) ?? b.count
-                    copy(through: (b[i..<gt].contains(UInt8(ascii: "[")) ? "]>" : ">"))
+                    if b[i..<gt].contains(UInt8(ascii: "[")) { copy(through: "]>") } else { copy(through: ">") }
                 }
                 else if i + 1 < b.count, let n = Optional(b[i + 1]),
                         n == UInt8(ascii: "/") || n == UInt8(ascii: "!") || n == UInt8(ascii: "_") || n == UInt8(ascii: ":")
@@ -50,7 +52,6 @@ enum XMLRepair {
                 while j < b.count, j - i < 40, isNameByte(b[j]) || (j == i + 1 && b[j] == UInt8(ascii: "#")) { j += 1 }
                 let name = String(decoding: b[(i + 1)..<j], as: UTF8.self)
                 guard j < b.count, b[j] == UInt8(ascii: ";"), !name.isEmpty else { out += Array("&#38;".utf8); i += 1; continue }
-                let predefined = ["amp": 38, "lt": 60, "gt": 62, "quot": 34, "apos": 39]
                 if name.hasPrefix("#") { out += b[i...j] }
                 else if let cp = predefined[name] { out += Array("&#\(cp);".utf8) }
                 else if hasInternalSubset { out += b[i...j] }                      // may be declared: leave it
@@ -61,6 +62,8 @@ enum XMLRepair {
         }
         return out
     }
+
+    private static let predefined = ["amp": 38, "lt": 60, "gt": 62, "quot": 34, "apos": 39]
 
     private static func contains(_ b: [UInt8], _ s: String) -> Bool {
         let u = Array(s.utf8)

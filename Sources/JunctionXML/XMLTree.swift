@@ -18,15 +18,27 @@ public final class XMLTree {
     fileprivate var entityBudget = 64 * 1024
 
     /// Parses `data`; `encoding` is the transport's charset, if any. Throws ``XMLTreeError``.
-    public init(data: Data, url: String? = nil, encoding: String? = nil, maximumBytes: Int = 16 << 20) throws(XMLTreeError) {
-        LibXML2.ensureSetUp()
+    public convenience init(data: Data, url: String? = nil, encoding: String? = nil, maximumBytes: Int = 16 << 20) throws(XMLTreeError) {
         guard data.count <= min(maximumBytes, Int(Int32.max)) else { throw .tooLarge(limit: maximumBytes) }
-        var bytes = [UInt8](data)
-        let resolved = LibXML2.resolveEncoding(bytes, transport: encoding)
+        let bytes = [UInt8](data)
+        try self.init(bytes: bytes, url: url, encoding: LibXML2.resolveEncoding(bytes, transport: encoding), maximumBytes: maximumBytes)
+    }
+
+    /// Parses `utf8`, bytes already known to be well-formed UTF-8 (a Swift string's), whatever
+    /// their XML declaration says. Throws ``XMLTreeError``.
+    public convenience init(utf8: [UInt8], url: String? = nil, maximumBytes: Int = 16 << 20) throws(XMLTreeError) {
+        // No encoding named: libxml2 reads UTF-8 natively, without a converter's copy.
+        try self.init(bytes: utf8, url: url, encoding: nil, maximumBytes: maximumBytes)
+    }
+
+    private init(bytes: [UInt8], url: String?, encoding resolved: String?, maximumBytes: Int) throws(XMLTreeError) {
+        LibXML2.ensureSetUp()
+        guard bytes.count <= min(maximumBytes, Int(Int32.max)) else { throw .tooLarge(limit: maximumBytes) }
+        var bytes = bytes
         var (parsed, error) = Self.read(bytes, url: url, encoding: resolved, options: LibXML2.strictOptions)
         isWellFormed = parsed != nil
         if parsed == nil {
-            if XMLRepair.isASCIICompatible(resolved) { bytes = XMLRepair.normalizeReferences(bytes) }
+            if XMLRepair.isASCIICompatible(resolved ?? "UTF-8") { bytes = XMLRepair.normalizeReferences(bytes) }
             let second = Self.read(bytes, url: url, encoding: resolved, options: LibXML2.recoverOptions)
             parsed = second.document
             error = error ?? second.error
@@ -64,7 +76,7 @@ public final class XMLTree {
     /// The root element.
     public var root: Element? { xmlDocGetRootElement(document).map { Element(node: $0, tree: self) } }
 
-    private static func read(_ bytes: [UInt8], url: String?, encoding: String, options: Int32) -> (document: xmlDocPtr?, error: String?) {
+    private static func read(_ bytes: [UInt8], url: String?, encoding: String?, options: Int32) -> (document: xmlDocPtr?, error: String?) {
         guard !bytes.isEmpty, let context = xmlNewParserCtxt() else { return (nil, bytes.isEmpty ? "empty document" : nil) }
         defer { xmlFreeParserCtxt(context) }
         var document = bytes.withUnsafeBufferPointer { buffer in
@@ -128,7 +140,7 @@ public final class XMLTree {
         public func attribute(_ name: String, namespace: String? = nil) -> String? {
             var attribute = node.pointee.properties
             while let current = attribute {
-                if LibXML2.string(current.pointee.name) == name, LibXML2.string(current.pointee.ns?.pointee.href) == namespace {
+                if xmlStrEqual(current.pointee.name, name) != 0, Self.isNamespace(current.pointee.ns, namespace) {
                     var out = ""
                     tree.appendText(of: current.pointee.children, to: &out, deep: false)
                     return out
@@ -136,6 +148,35 @@ public final class XMLTree {
                 attribute = current.pointee.next
             }
             return nil
+        }
+
+        private static func isNamespace(_ ns: xmlNsPtr?, _ uri: String?) -> Bool {
+            guard let href = ns?.pointee.href else { return uri == nil }
+            return uri.map { xmlStrEqual(href, $0) != 0 } ?? false
+        }
+
+        /// The value of the attribute without a namespace named `name` in any ASCII case.
+        public func attribute(ignoringCase name: String) -> String? {
+            var attribute = node.pointee.properties
+            while let current = attribute {
+                if current.pointee.ns == nil, xmlStrcasecmp(current.pointee.name, name) == 0 {
+                    var out = ""
+                    tree.appendText(of: current.pointee.children, to: &out, deep: false)
+                    return out
+                }
+                attribute = current.pointee.next
+            }
+            return nil
+        }
+
+        /// Whether the element has child elements (``children`` is not empty), found without listing them.
+        public var hasChildElements: Bool {
+            var child = node.pointee.children
+            while let current = child {
+                if current.pointee.type == XML_ELEMENT_NODE { return true }
+                child = current.pointee.next
+            }
+            return false
         }
 
         /// The child elements, in document order.
@@ -208,6 +249,10 @@ public final class XMLTree {
 
         /// The text of all descendants, CDATA included.
         public var text: String {
+            if let only = node.pointee.children, only.pointee.next == nil,
+               only.pointee.type == XML_TEXT_NODE || only.pointee.type == XML_CDATA_SECTION_NODE {
+                return LibXML2.string(only.pointee.content) ?? ""
+            }
             var out = ""
             tree.appendText(of: node.pointee.children, to: &out, deep: true)
             return out

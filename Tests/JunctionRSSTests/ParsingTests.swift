@@ -98,6 +98,14 @@ struct ParsingTests {
         #expect(FeedDateParser.parse(text) == Date(timeIntervalSince1970: seconds))
     }
 
+    @Test("the one-pass reading of the usual RFC 822 form agrees with the general reading", arguments: [
+        "Thu, 01 Jan 2004 19:48:21 GMT", "Sun, 22 Nov 2026 09:00:00 +0000", "mon, 5 Feb 2024 23:59:59 -0830",
+        "Fri, 13 Mar 2026 07:05:00 +0545", "Thu, 31 Feb 2004 00:00:00 GMT", "Sat, 29 Feb 2025 12:00:00 +0000",
+    ])
+    func canonicalDates(text: String) {
+        #expect(FeedDateParser.canonicalRFC822(text) == FeedDateParser.rfc822(text))
+    }
+
     @Test("unreadable dates keep their text and have no instant", arguments: ["yesterday", "2004-13-45", "", "Thu, 31 Feb 2004 00:00:00 GMT"])
     func badDates(text: String) {
         #expect(FeedDateParser.parse(text) == nil)

@@ -7,9 +7,52 @@ public enum FeedDateParser {
     /// The instant `text` names, or nil when no reading applies.
     public static func parse(_ text: String) -> Date? {
         guard text.utf8.count <= 128 else { return nil }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingWhitespace
         guard !trimmed.isEmpty else { return nil }
-        return rfc822(trimmed) ?? w3dtf(trimmed) ?? asctime(trimmed)
+        return canonicalRFC822(trimmed) ?? rfc822(trimmed) ?? w3dtf(trimmed) ?? asctime(trimmed)
+    }
+
+    /// `Sun, 22 Nov 2026 09:00:00 +0000` (or `GMT`) exactly, the form nearly every RSS feed
+    /// writes, read in one pass over the bytes; nil sends the text to the general readings,
+    /// which give the same instant for this form.
+    static func canonicalRFC822(_ text: String) -> Date? {
+        text.utf8.withContiguousStorageIfAvailable { bytes -> Date? in
+            var i = 0
+            func word(_ count: Int) -> String? {
+                guard i + count <= bytes.count, bytes[i..<(i + count)].allSatisfy(\.isASCIILetter) else { return nil }
+                defer { i += count }
+                return String(decoding: bytes[i..<(i + count)].map { $0 | 0x20 }, as: UTF8.self)
+            }
+            func number(_ digits: ClosedRange<Int>) -> Int? {
+                var value = 0
+                let start = i
+                while i < bytes.count, i - start < digits.upperBound, bytes[i].isASCIIDigit {
+                    value = value * 10 + Int(bytes[i] - UInt8(ascii: "0"))
+                    i += 1
+                }
+                return digits.contains(i - start) ? value : nil
+            }
+            func skip(_ byte: UInt8) -> Bool {
+                guard i < bytes.count, bytes[i] == byte else { return false }
+                i += 1
+                return true
+            }
+            guard let dayName = word(3), dayNames.contains(dayName), skip(UInt8(ascii: ",")), skip(0x20),
+                  let day = number(1...2), skip(0x20), let monthName = word(3), let month = months.firstIndex(of: monthName), skip(0x20),
+                  let year = number(4...4), skip(0x20), let hour = number(2...2), skip(UInt8(ascii: ":")),
+                  let minute = number(2...2), skip(UInt8(ascii: ":")), let second = number(2...2), skip(0x20) else { return nil }
+            let offset: Int
+            if let sign = bytes[i...].first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
+                i += 1
+                guard let zone = number(4...4) else { return nil }
+                offset = (sign == UInt8(ascii: "-") ? -1 : 1) * (zone / 100 * 60 + zone % 100)
+            } else {
+                guard word(3) == "gmt" else { return nil }
+                offset = 0
+            }
+            guard i == bytes.count else { return nil }
+            return instant(year: year, month: month + 1, day: day, hour: hour, minute: minute, second: second, offsetMinutes: offset)
+        } ?? nil
     }
 
     private static let zoneHours: [String: Int] = [
@@ -26,7 +69,7 @@ public enum FeedDateParser {
 
     /// `[Day,] DD Mon YYYY HH:MM[:SS] ZONE`, as feedparser reads it.
     static func rfc822(_ text: String) -> Date? {
-        var parts = text.lowercased().split(whereSeparator: \.isWhitespace).map(String.init)
+        var parts = words(text.lowercased())
         guard !parts.isEmpty else { return nil }
         if parts.count < 5 { parts += ["00:00:00", "0000"] }
         if dayNames.contains(String(parts[0].prefix(3))) { parts.removeFirst() }
@@ -61,9 +104,10 @@ public enum FeedDateParser {
 
     /// `+HHMM`, `+HH:MM`, `-HH`.
     private static func numericOffset(_ zone: String) -> Int? {
-        let body = Array(zone.dropFirst())
-        guard body.count >= 2, let hours = Int(String(body[0..<2])) else { return nil }
-        let rest = body.count > 2 ? String(body[(body[2] == ":" ? 3 : 2)...]) : ""
+        let body = zone.dropFirst()
+        guard body.count >= 2, let hours = Int(body.prefix(2)) else { return nil }
+        var rest = body.dropFirst(2)
+        if rest.first == ":" { rest = rest.dropFirst() }
         guard let minutes = rest.isEmpty ? 0 : Int(rest) else { return nil }
         return (zone.first == "-" ? -1 : 1) * (hours * 60 + minutes)
     }
@@ -73,7 +117,7 @@ public enum FeedDateParser {
         let lower = text.lowercased()
         var parts = lower.split(separator: "t", omittingEmptySubsequences: false).map(String.init)
         if parts.count == 1 {
-            parts = parts[0].split(whereSeparator: \.isWhitespace).map(String.init)
+            parts = words(parts[0])
             if parts.count == 1 { parts.append("00:00:00z") }
         } else if parts.count > 2 {
             return nil
@@ -111,10 +155,16 @@ public enum FeedDateParser {
 
     /// `Sun Jan  4 16:29:06 2004` (C's asctime), optionally with a zone after the year.
     static func asctime(_ text: String) -> Date? {
-        let parts = text.split(whereSeparator: \.isWhitespace).map(String.init)
+        let parts = words(text)
         guard parts.count >= 5, dayNames.contains(String(parts[0].lowercased().prefix(3))) else { return nil }
         let zone = parts.count > 5 ? parts[5] : "GMT"
         return rfc822([parts[2], parts[1], parts[4], parts[3], zone].joined(separator: " "))
+    }
+
+    /// `text` split at whitespace (a byte scan for ASCII text, the usual case).
+    private static func words(_ text: String) -> [String] {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.split(whereSeparator: \.isWhitespace).map(String.init) }
+        return text.utf8.split(whereSeparator: \.isASCIIWhitespace).map { String(text[$0.startIndex..<$0.endIndex]) }
     }
 
     /// The UTC instant of a civil date-time at `offsetMinutes` east of UTC, nil when out of range.

@@ -33,8 +33,8 @@ public struct FeedTransport: Sendable {
 /// Bytes to text: the encoding chosen the way RFC 3023 and feedparser choose it (byte-order
 /// mark, HTTP charset, XML declaration, then UTF-8 and windows-1252 as fallbacks).
 struct FeedDecoding {
-    /// The decoded document.
-    var text: String
+    /// The decoded document as UTF-8 (the input's own bytes when they were UTF-8).
+    var utf8: Data
     /// The codec that worked, lower-case; `""` when none did.
     var encoding: String
     /// Why the declared or transported encoding or media type was wrong.
@@ -42,27 +42,31 @@ struct FeedDecoding {
     /// The media type without parameters, lower-case.
     var mediaType: String
 
-    init(_ bytes: [UInt8], transport: FeedTransport) {
+    private static let byteOrderMarks: [([UInt8], String, Int)] = [
+        ([0x00, 0x00, 0xFE, 0xFF], "utf-32be", 4), ([0xFF, 0xFE, 0x00, 0x00], "utf-32le", 4),
+        ([0x00, 0x3C, 0x00, 0x3F], "utf-16be", 0), ([0x3C, 0x00, 0x3F, 0x00], "utf-16le", 0),
+        ([0x00, 0x00, 0x00, 0x3C], "utf-32be", 0), ([0x3C, 0x00, 0x00, 0x00], "utf-32le", 0),
+        ([0xFE, 0xFF], "utf-16be", 2), ([0xFF, 0xFE], "utf-16le", 2), ([0xEF, 0xBB, 0xBF], "utf-8", 3),
+    ]
+    private static let unicodeLabels: Set = [
+        "u16", "utf-16", "utf16", "utf_16", "u32", "utf-32", "utf32", "utf_32", "iso-10646-ucs-2", "iso-10646-ucs-4", "csucs4",
+        "csunicode", "ucs-2", "ucs-4",
+    ]
+
+    init(_ bytes: Data, transport: FeedTransport) {
         var data = bytes[...]
         var bomEncoding = ""
-        let boms: [([UInt8], String, Int)] = [
-            ([0x00, 0x00, 0xFE, 0xFF], "utf-32be", 4), ([0xFF, 0xFE, 0x00, 0x00], "utf-32le", 4),
-            ([0x00, 0x3C, 0x00, 0x3F], "utf-16be", 0), ([0x3C, 0x00, 0x3F, 0x00], "utf-16le", 0),
-            ([0x00, 0x00, 0x00, 0x3C], "utf-32be", 0), ([0x3C, 0x00, 0x00, 0x00], "utf-32le", 0),
-            ([0xFE, 0xFF], "utf-16be", 2), ([0xFF, 0xFE], "utf-16le", 2), ([0xEF, 0xBB, 0xBF], "utf-8", 3),
-        ]
-        for (bom, name, skip) in boms where data.starts(with: bom) {
-            if bom.count == 2, data.dropFirst(2).starts(with: [0x00, 0x00]) { continue }
+        let lead = Array(data.prefix(4))
+        for (bom, name, skip) in Self.byteOrderMarks where lead.starts(with: bom) {
+            if bom.count == 2, lead.dropFirst(2).starts(with: [0x00, 0x00]) { continue }
             bomEncoding = name
             data = data.dropFirst(skip)
             break
         }
-        let head = bomEncoding.isEmpty ? String(decoding: data.prefix(512), as: UTF8.self)
+        let head = bomEncoding.isEmpty ? String(decoding: Array(data.prefix(512)), as: UTF8.self)
             : (TextDecoding.decode(Array(data.prefix(2048)), encoding: bomEncoding) ?? "")
         var xmlEncoding = Self.declaredEncoding(head)?.lowercased() ?? ""
-        let unicodeLabels: Set = ["u16", "utf-16", "utf16", "utf_16", "u32", "utf-32", "utf32", "utf_32", "iso-10646-ucs-2",
-                                  "iso-10646-ucs-4", "csucs4", "csunicode", "ucs-2", "ucs-4"]
-        if !bomEncoding.isEmpty, unicodeLabels.contains(xmlEncoding) { xmlEncoding = bomEncoding }
+        if !bomEncoding.isEmpty, Self.unicodeLabels.contains(xmlEncoding) { xmlEncoding = bomEncoding }
 
         let (mediaType, httpCharset) = Self.split(contentType: transport.contentType ?? "")
         self.mediaType = mediaType
@@ -91,28 +95,37 @@ struct FeedDecoding {
             problem = transport.contentType.map { "NonXMLContentType: \($0) is not an XML media type" } ?? "NonXMLContentType: no Content-type specified"
         }
 
-        let raw = Array(data)
+        var array: [UInt8]?  // the bytes as an array, copied when a codec other than UTF-8 is tried
         var tried: [String] = []
-        var decoded: (text: String, encoding: String)?
+        var decoded: (utf8: Data, encoding: String)?
         for candidate in [declared, xmlEncoding, bomEncoding, "utf-8", "windows-1252", "iso-8859-2"] where !candidate.isEmpty && !tried.contains(candidate) {
             tried.append(candidate)
-            if let text = TextDecoding.decode(raw, encoding: candidate) {
-                decoded = (text, candidate)
-                break
+            if candidate == "utf-8" || candidate == "utf8" {
+                if TextDecoding.isValidUTF8(data) { decoded = (data, candidate) }
+            } else if candidate == "us-ascii" || candidate == "ascii" {
+                if TextDecoding.isASCII(data) { decoded = (data, candidate) }
+            } else {
+                let bytes = array ?? Array(data)
+                array = bytes
+                if let text = TextDecoding.decode(bytes, encoding: candidate) { decoded = (Data(text.utf8), candidate) }
             }
+            if decoded != nil { break }
         }
         if let decoded {
             encoding = decoded.encoding
             if decoded.encoding != declared {
                 problem = "CharacterEncodingOverride: document declared as \(declared), but parsed as \(decoded.encoding)"
             }
-            text = decoded.text
+            utf8 = decoded.utf8
         } else {
             encoding = ""
             problem = "CharacterEncodingUnknown: document encoding unknown, I tried \(tried.joined(separator: ", "))"
-            text = String(decoding: raw, as: UTF8.self)
+            utf8 = Data(String(decoding: data, as: UTF8.self).utf8)
         }
     }
+
+    /// The decoded document as a string.
+    var text: String { String(decoding: utf8, as: UTF8.self) }
 
     /// `text/xml; charset="utf-8"` → (`text/xml`, `utf-8`).
     static func split(contentType: String) -> (String, String?) {
@@ -128,24 +141,30 @@ struct FeedDecoding {
 
     /// The `encoding` pseudo-attribute of a leading `<?xml …?>` declaration.
     static func declaredEncoding(_ head: String) -> String? {
-        guard head.hasPrefix("<?xml"), let end = head.firstIndex(of: ">") else { return nil }
-        let declaration = head[..<end]
-        guard let key = declaration.range(of: "encoding") else { return nil }
-        var rest = declaration[key.upperBound...].drop { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard rest.first == "=" else { return nil }
-        rest = rest.dropFirst().drop { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
+        let bytes = Array(head.utf8)
+        guard bytes.starts(with: "<?xml".utf8), let end = bytes.firstIndex(of: UInt8(ascii: ">")) else { return nil }
+        let declaration = bytes[..<end]
+        guard let key = declaration.indices.first(where: { declaration[$0...].starts(with: "encoding".utf8) }) else { return nil }
+        let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+        var rest = declaration[(key + 8)...].drop(while: isSpace)
+        guard rest.first == UInt8(ascii: "=") else { return nil }
+        rest = rest.dropFirst().drop(while: isSpace)
+        guard let quote = rest.first, quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else { return nil }
         let value = rest.dropFirst().prefix { $0 != quote }
-        return value.isEmpty ? nil : String(value)
+        return value.isEmpty ? nil : String(decoding: value, as: UTF8.self)
     }
 
-    /// The text with its XML declaration replaced by one that names UTF-8 (the bytes the XML
-    /// parser reads are UTF-8 whatever the source encoding was).
-    var xmlText: String {
-        let declaration = "<?xml version='1.0' encoding='utf-8'?>"
-        if text.hasPrefix("<?xml"), let end = text.firstIndex(of: ">") {
-            return declaration + text[text.index(after: end)...]
+    /// The document with its XML declaration replaced by one that names UTF-8 (the bytes the
+    /// XML parser reads are UTF-8 whatever the source encoding was).
+    var xmlUTF8: [UInt8] {
+        var out = Array("<?xml version='1.0' encoding='utf-8'?>".utf8)
+        out.reserveCapacity(out.count + utf8.count + 1)
+        if utf8.starts(with: "<?xml".utf8), let end = utf8.firstIndex(of: UInt8(ascii: ">")) {
+            out += utf8[(end + 1)...]
+        } else {
+            out.append(UInt8(ascii: "\n"))
+            out += utf8
         }
-        return declaration + "\n" + text
+        return out
     }
 }

@@ -4,9 +4,8 @@ import Foundation
 /// bombs and external entities never reach the parser; undeclared HTML entities then make the
 /// document ill-formed and the recovery pass reads them from the HTML table.
 enum FeedDoctype {
-    /// The rewritten document and whether the DOCTYPE named Netscape's RSS 0.91.
-    static func replace(_ text: String) -> (text: String, isNetscapeRSS: Bool) {
-        let utf8 = Array(text.utf8)
+    /// The rewritten document (UTF-8) and whether the DOCTYPE named Netscape's RSS 0.91.
+    static func replace(_ utf8: [UInt8]) -> (utf8: [UInt8], isNetscapeRSS: Bool) {
         // The prolog is everything before the first element.
         var start = -1
         for index in 0..<max(0, utf8.count - 1) where utf8[index] == UInt8(ascii: "<") && utf8[index + 1].isWordByte {
@@ -14,9 +13,10 @@ enum FeedDoctype {
             break
         }
         let split = start + 1
+        guard utf8[..<split].indices.dropLast().contains(where: { utf8[$0] == UInt8(ascii: "<") && utf8[$0 + 1] == UInt8(ascii: "!") }) else {
+            return (utf8, false)
+        }
         let head = String(decoding: utf8[..<split], as: UTF8.self)
-        guard head.contains("<!") else { return (text, false) }
-        let body = String(decoding: utf8[split...], as: UTF8.self)
         let (withoutEntities, entities) = removing("ENTITY", from: head)
         let (out, doctypes) = removing("DOCTYPE", from: withoutEntities)
         let isNetscape = doctypes.first?.lowercased().contains("netscape") ?? false
@@ -28,22 +28,36 @@ enum FeedDoctype {
             }
         }
         // Put the replacement where the DOCTYPE was: before the first element.
-        let prolog = out.hasSuffix("<") ? String(out.dropLast()) + replacement + "<" : out + replacement
-        return (prolog + body, isNetscape)
+        var prolog = out
+        if prolog.hasSuffix("<") {
+            prolog.removeLast()
+            prolog += replacement + "<"
+        } else {
+            prolog += replacement
+        }
+        return (Array(prolog.utf8) + utf8[split...], isNetscape)
     }
 
     /// `text` without its `<!KEYWORD …>` declarations, and their bodies.
     private static func removing(_ keyword: String, from text: String) -> (String, [String]) {
         var out = ""
         var found: [String] = []
-        var rest = Substring(text)
-        while let open = rest.range(of: "<!" + keyword) {
-            guard let close = rest[open.upperBound...].firstIndex(of: ">") else { break }
-            out += rest[..<open.lowerBound]
-            found.append(String(rest[open.upperBound..<close]))
-            rest = rest[rest.index(after: close)...]
+        let bytes = Array(text.utf8)
+        let opening = Array(("<!" + keyword).utf8)
+        var rest = 0
+        var search = 0
+        while let open = bytes[search...].firstIndex(of: UInt8(ascii: "<")) {
+            guard bytes[open...].starts(with: opening) else {
+                search = open + 1
+                continue
+            }
+            guard let close = bytes[(open + opening.count)...].firstIndex(of: UInt8(ascii: ">")) else { break }
+            out += String(decoding: bytes[rest..<open], as: UTF8.self)
+            found.append(String(decoding: bytes[(open + opening.count)..<close], as: UTF8.self))
+            rest = close + 1
+            search = rest
         }
-        return (out + rest, found)
+        return (out + String(decoding: bytes[rest...], as: UTF8.self), found)
     }
 
     /// ` name "value"` when the value is literal text or a single character reference.

@@ -38,13 +38,13 @@ extension FeedHTML {
     static let uriAttributes: Set<String> = [
         "href", "src", "cite", "action", "background", "longdesc", "lowsrc", "dynsrc", "usemap", "poster", "data", "icon",
     ]
-    /// `element attribute` pairs resolved against the base.
-    static let relativeURIAttributes: Set<String> = [
-        "a href", "applet codebase", "area href", "audio src", "blockquote cite", "body background", "del cite",
-        "form action", "frame longdesc", "frame src", "iframe longdesc", "iframe src", "head profile", "img longdesc",
-        "img src", "img usemap", "input src", "input usemap", "ins cite", "link href", "object classid",
-        "object codebase", "object data", "object usemap", "q cite", "script src", "source src", "video poster",
-        "video src",
+    /// The attributes resolved against the base, by element.
+    static let relativeURIAttributes: [String: Set<String>] = [
+        "a": ["href"], "applet": ["codebase"], "area": ["href"], "audio": ["src"], "blockquote": ["cite"],
+        "body": ["background"], "del": ["cite"], "form": ["action"], "frame": ["longdesc", "src"],
+        "iframe": ["longdesc", "src"], "head": ["profile"], "img": ["longdesc", "src", "usemap"], "input": ["src", "usemap"],
+        "ins": ["cite"], "link": ["href"], "object": ["classid", "codebase", "data", "usemap"], "q": ["cite"],
+        "script": ["src"], "source": ["src"], "video": ["poster", "src"],
     ]
     /// windows-1252 bytes 0x80–0x9F written as numeric references, mapped to their characters.
     static let windows1252: [Int: Int] = [

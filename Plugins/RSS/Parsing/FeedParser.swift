@@ -18,17 +18,18 @@ public enum FeedParser {
             feed.problem = "TooLarge: the document is larger than \(maximumBytes) bytes"
             return feed
         }
-        let decoded = FeedDecoding([UInt8](data), transport: transport)
+        let decoded = FeedDecoding(data, transport: transport)
         feed.encoding = decoded.encoding
         feed.problem = decoded.problem
-        if JSONFeedReader.isJSONFeed(decoded.text, mediaType: decoded.mediaType) {
+        if JSONFeedReader.isJSONFeed(decoded.utf8, mediaType: decoded.mediaType) {
             return JSONFeedReader.read(decoded.text, transport: transport, into: feed)
         }
-        let (text, netscape) = FeedDoctype.replace(decoded.xmlText)
+        let (parsed, netscape) = xmlTree(decoded)
         let tree: XMLTree
-        do {
-            tree = try XMLTree(data: Data(text.utf8), url: nil, encoding: "utf-8", maximumBytes: maximumBytes * 2)
-        } catch {
+        switch parsed {
+        case .success(let parsed):
+            tree = parsed
+        case .failure(let error):
             feed.problem = feed.problem ?? "SAXParseException: \(error)"
             if netscape { feed.version = "rss091n" }
             return feed
@@ -44,6 +45,15 @@ public enum FeedParser {
             feed.problem = "NotAFeed: the document is XML but not RSS, RDF or Atom"
         }
         return feed
+    }
+}
+
+extension FeedParser {
+    /// The document's XML tree and whether its DOCTYPE named Netscape's RSS 0.91; the bytes
+    /// handed to libxml2 are freed here, before the tree is read.
+    private static func xmlTree(_ decoded: FeedDecoding) -> (Result<XMLTree, XMLTreeError>, netscape: Bool) {
+        let (xml, netscape) = FeedDoctype.replace(decoded.xmlUTF8)
+        return (Result { () throws(XMLTreeError) in try XMLTree(utf8: xml, maximumBytes: maximumBytes * 2) }, netscape)
     }
 }
 

@@ -20,14 +20,13 @@ enum FeedURI {
         let reference = collapsingSlashesAfterScheme(reference)
         guard !base.isEmpty else { return reference }
         guard !reference.isEmpty else { return base }
-        let baseParts = Parts(base)
         var ref = Parts(reference)
         if let scheme = ref.scheme {
-            guard scheme.lowercased() == (baseParts.scheme ?? "").lowercased(), relativeSchemes.contains(scheme.lowercased()) else {
-                return reference
-            }
+            let baseScheme = self.scheme(of: Parts.withoutQueryAndFragment(base)) ?? ""
+            guard scheme.lowercased() == baseScheme.lowercased(), relativeSchemes.contains(scheme.lowercased()) else { return reference }
             ref.scheme = nil
         }
+        let baseParts = Parts(base)
         guard relativeSchemes.contains((baseParts.scheme ?? "").lowercased()) else { return reference }
         var out = Parts(scheme: baseParts.scheme, authority: baseParts.authority, path: "", query: nil, fragment: ref.fragment)
         if let authority = ref.authority {
@@ -61,23 +60,38 @@ enum FeedURI {
     static func safeJoin(_ base: String, _ reference: String? = nil) -> String {
         guard !base.isEmpty else { return reference ?? "" }
         guard let reference, !reference.isEmpty else {
-            guard let scheme = Parts(base).scheme?.lowercased() else { return base }
-            return acceptableSchemes.contains(scheme) ? base : ""
+            guard let scheme = scheme(of: base) else { return base }
+            return acceptableSchemes.contains(scheme.lowercased()) ? base : ""
         }
         let joined = join(base, reference)
-        let scheme = joined.trimmingWhitespace.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        let trimmed = joined.trimmingWhitespace
+        let scheme = trimmed.utf8.firstIndex(of: UInt8(ascii: ":")).map { String(trimmed[..<$0]) } ?? trimmed
         return acceptableSchemes.contains(scheme) ? joined : ""
     }
 
+    /// The scheme of `text` as written (`http` in `http://a/`), nil when it has none.
+    static func scheme(of text: Substring) -> Substring? {
+        guard let colon = text.utf8.firstIndex(of: UInt8(ascii: ":")), let first = text.utf8.first, first.isASCIILetter,
+              text.utf8[..<colon].allSatisfy({ $0.isASCIILetter || $0.isASCIIDigit || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") })
+        else { return nil }
+        return text[..<colon]
+    }
+
+    static func scheme(of text: String) -> Substring? { scheme(of: text[...]) }
+
     /// `http:///x` → `http://x`, as feedparser normalises before joining.
     private static func collapsingSlashesAfterScheme(_ text: String) -> String {
-        guard Parts(text).scheme != nil, let range = text.range(of: "://") else { return text }
-        var rest = text[range.upperBound...]
-        while rest.hasPrefix("/") { rest = rest.dropFirst() }
-        return String(text[..<range.upperBound] + rest)
+        let bytes = text.utf8
+        guard let separator = bytes.indices.first(where: { bytes[$0...].starts(with: "://".utf8) }) else { return text }
+        let afterSeparator = bytes.index(separator, offsetBy: 3)
+        guard afterSeparator < bytes.endIndex, bytes[afterSeparator] == UInt8(ascii: "/"), scheme(of: Parts.withoutQueryAndFragment(text)) != nil
+        else { return text }
+        let rest = bytes[afterSeparator...].drop { $0 == UInt8(ascii: "/") }
+        return String(text[..<afterSeparator]) + String(text[rest.startIndex...])
     }
 
     private static func removingDotSegments(_ path: String) -> String {
+        guard path.split(separator: "/", omittingEmptySubsequences: false).contains(where: { $0 == "." || $0 == ".." }) else { return path }
         var input = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         let absolute = path.hasPrefix("/")
         if absolute { input.removeFirst() }
@@ -115,26 +129,30 @@ enum FeedURI {
 
         init(_ text: String) {
             var rest = Substring(text)
-            if let hash = rest.firstIndex(of: "#") {
-                fragment = String(rest[rest.index(after: hash)...])
+            if let hash = rest.utf8.firstIndex(of: UInt8(ascii: "#")) {
+                fragment = String(rest[rest.utf8.index(after: hash)...])
                 rest = rest[..<hash]
             }
-            if let mark = rest.firstIndex(of: "?") {
-                query = String(rest[rest.index(after: mark)...])
+            if let mark = rest.utf8.firstIndex(of: UInt8(ascii: "?")) {
+                query = String(rest[rest.utf8.index(after: mark)...])
                 rest = rest[..<mark]
             }
-            if let colon = rest.firstIndex(of: ":"), let first = rest.first, first.isASCII, first.isLetter,
-               rest[..<colon].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") }) {
-                scheme = String(rest[..<colon])
-                rest = rest[rest.index(after: colon)...]
+            if let scheme = FeedURI.scheme(of: rest) {
+                self.scheme = String(scheme)
+                rest = rest[rest.utf8.index(after: scheme.endIndex)...]
             }
-            if rest.hasPrefix("//") {
-                rest = rest.dropFirst(2)
-                let end = rest.firstIndex(of: "/") ?? rest.endIndex
+            if rest.utf8.starts(with: "//".utf8) {
+                rest = rest[rest.utf8.index(rest.startIndex, offsetBy: 2)...]
+                let end = rest.utf8.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex
                 authority = String(rest[..<end])
                 rest = rest[end...]
             }
             path = String(rest)
+        }
+
+        /// `text` up to its first `?` or `#`.
+        static func withoutQueryAndFragment(_ text: String) -> Substring {
+            text[..<(text.utf8.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? text.endIndex)]
         }
 
         var text: String {
@@ -152,6 +170,8 @@ enum FeedURI {
 extension String {
     /// Without leading and trailing ASCII whitespace (Python's `str.strip` for the usual cases).
     var trimmingWhitespace: String {
+        guard let first = utf8.first, let last = utf8.last else { return "" }
+        if first < 0x80, !first.isASCIIWhitespace, last < 0x80, !last.isASCIIWhitespace { return self }
         let scalars = unicodeScalars
         guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
               let end = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }

@@ -3,9 +3,9 @@ import Foundation
 /// JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1) into the same model.
 enum JSONFeedReader {
     /// A JSON media type, or a body whose first non-space byte is `{` and which names a JSON Feed version.
-    static func isJSONFeed(_ text: String, mediaType: String) -> Bool {
+    static func isJSONFeed(_ utf8: Data, mediaType: String) -> Bool {
         if mediaType == "application/feed+json" || mediaType == "application/json" || mediaType.hasSuffix("+json") { return true }
-        let head = text.utf8.prefix(4096)
+        let head = utf8.prefix(4096)
         guard let first = head.first(where: { !$0.isHTMLSpace }) else { return false }
         return first == UInt8(ascii: "{") && String(decoding: head, as: UTF8.self).contains("jsonfeed.org/version")
     }

@@ -12,19 +12,23 @@ import Foundation
 extension String {
     /// False only when Foundation's search for `target` (ASCII) certainly finds nothing.
     func mightContain(ascii target: String) -> Bool {
-        let needle = Array(target.utf8)
-        precondition(!needle.isEmpty && needle.allSatisfy { $0 < 0x80 }, "the target must be ASCII")
-        return utf8.withContiguousStorageIfAvailable { bytes in
-            Self.find(needle, in: bytes)
-                || Self.asciiEquivalents.contains { needle.contains($0.ascii) && Self.find($0.utf8, in: bytes) }
+        precondition(!target.isEmpty && target.utf8.allSatisfy { $0 < 0x80 }, "the target must be ASCII")
+        return target.utf8.withContiguousStorageIfAvailable { needle in
+            utf8.withContiguousStorageIfAvailable { bytes in
+                Self.find(needle, in: bytes)
+                    || Self.asciiEquivalents.contains { needle.contains($0.ascii) && $0.utf8.withUnsafeBufferPointer { Self.find($0, in: bytes) } }
+            } ?? true
         } ?? true
     }
 
-    private static func find(_ needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard bytes.count >= needle.count else { return false }
-        let first = needle[0]
-        for start in 0...(bytes.count - needle.count) where bytes[start] == first {
-            if needle.indices.allSatisfy({ bytes[start + $0] == needle[$0] }) { return true }
+    private static func find(_ needle: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress, bytes.count >= needle.count else { return false }
+        var start = 0
+        while start <= bytes.count - needle.count,
+              let found = memchr(base + start, Int32(needle[0]), bytes.count - needle.count + 1 - start) {
+            start = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            if (1..<needle.count).allSatisfy({ bytes[start + $0] == needle[$0] }) { return true }
+            start += 1
         }
         return false
     }
@@ -33,6 +37,11 @@ extension String {
     private static let asciiEquivalents: [(ascii: UInt8, utf8: [UInt8])] = [
         (UInt8(ascii: ";"), [0xCD, 0xBE]), (UInt8(ascii: "`"), [0xE1, 0xBF, 0xAF]), (UInt8(ascii: "K"), [0xE2, 0x84, 0xAA]),
     ]
+
+    /// Whether a byte of the UTF-8 form matches (a scan of the string's storage).
+    func containsByte(where matches: (UInt8) -> Bool) -> Bool {
+        utf8.withContiguousStorageIfAvailable { $0.contains(where: matches) } ?? utf8.contains(where: matches)
+    }
 
     /// `contains(target)` as Foundation answers it, without Foundation when the bytes rule it out.
     func contains(ascii target: String) -> Bool {

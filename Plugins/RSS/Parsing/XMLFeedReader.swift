@@ -90,9 +90,9 @@ struct XMLFeedReader {
 
     /// `title`, `dc_creator`, `content_encoded`, …: the name feedparser's handlers use.
     static func key(_ element: XMLTree.Element) -> String {
-        let namespace = (element.namespaceURI ?? "").lowercased()
-        let name = element.name.lowercased()
-        if coreNamespaces.contains(namespace) || namespace.contains("backend.userland.com/rss") { return name }
+        let name = element.name.lowercasedIfNeeded
+        guard let namespace = element.namespaceURI?.lowercasedIfNeeded, !namespace.isEmpty else { return name }
+        if coreNamespaces.contains(namespace) || namespace.contains(ascii: "backend.userland.com/rss") { return name }
         return (prefixes[namespace] ?? "other") + "_" + name
     }
 
@@ -110,7 +110,7 @@ struct XMLFeedReader {
     }
 
     private func readEntries(of parent: XMLTree.Element, scope: Scope, into entries: inout [(FeedFields, Scope)]) {
-        for child in parent.children where key(child) == "item" || key(child) == "entry" {
+        for child in parent.children where ["item", "entry"].contains(key(child)) {
             guard entries.count < Self.maximumEntries else { return }
             let entryScope = self.scope(of: child, inside: scope)
             var fields = FeedFields()
@@ -206,7 +206,7 @@ struct XMLFeedReader {
 
     /// An attribute by case-insensitive name, without namespace.
     private func attribute(_ element: XMLTree.Element, _ name: String) -> String? {
-        element.attributes.first { $0.namespaceURI == nil && $0.name.lowercased() == name }?.value
+        element.attribute(ignoringCase: name)
     }
 
     /// The element's text, trimmed and capped.
@@ -240,7 +240,7 @@ struct XMLFeedReader {
 
     /// `?a=1&b;=2` → `?a=1&b=2`: undoes a common mis-escaping of query strings.
     private static func unterminatingReferences(_ text: String) -> String {
-        guard text.contains("&"), text.contains(";") else { return text }
+        guard text.mightContain(ascii: "&"), text.mightContain(ascii: ";") else { return text }
         var out = ""
         var rest = Substring(text)
         while let amp = rest.firstIndex(of: "&") {
@@ -298,8 +298,8 @@ struct XMLFeedReader {
 
     /// `me@example.com (Me)`, `Me (me@example.com)`, `Me <me@example.com>` → name and email.
     static func person(fromText text: String) -> FeedPerson {
-        guard let match = text.firstMatch(of: emailPattern) else { return FeedPerson(name: text) }
-        let email = String(text[match.range])
+        guard let range = FeedEmail.firstRange(in: text) else { return FeedPerson(name: text) }
+        let email = String(text[range])
         var name = text.replacingOccurrences(of: email, with: "").replacingOccurrences(of: "()", with: "")
             .replacingOccurrences(of: "<>", with: "").replacingOccurrences(of: "&lt;&gt;", with: "").trimmingWhitespace
         if name.hasPrefix("(") { name.removeFirst() }
@@ -307,9 +307,6 @@ struct XMLFeedReader {
         name = name.trimmingWhitespace
         return FeedPerson(name: name.isEmpty ? nil : name, email: email)
     }
-
-    nonisolated(unsafe) private static let emailPattern = try! Regex(
-        #"(([a-zA-Z0-9_\-.+]+)@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.)|(([a-zA-Z0-9\-]+\.)+))([a-zA-Z]{2,4}|[0-9]{1,3})(\]?))(\?subject=\S+)?"#)
 
     // MARK: Text constructs
 
@@ -320,7 +317,7 @@ struct XMLFeedReader {
         let mode = attribute(element, "mode")
         let isBase64 = mode == "base64" || !(type.hasPrefix("text/") || type.hasSuffix("+xml") || type.hasSuffix("/xml"))
         var value: String
-        if element.children.isEmpty {
+        if !element.hasChildElements {
             value = Self.capped(element.text)
         } else {
             value = Self.capped(inlineMarkup(element, type: &type))
@@ -337,11 +334,12 @@ struct XMLFeedReader {
     }
 
     static func mediaType(_ type: String) -> String {
-        switch type.lowercased() {
-        case "text", "plain": "text/plain"
-        case "html": "text/html"
-        case "xhtml": "application/xhtml+xml"
-        default: type.lowercased()
+        let lower = type.lowercasedIfNeeded
+        switch lower {
+        case "text", "plain": return "text/plain"
+        case "html": return "text/html"
+        case "xhtml": return "application/xhtml+xml"
+        default: return lower
         }
     }
 
@@ -413,4 +411,9 @@ struct XMLFeedReader {
 extension String {
     /// nil for the empty string.
     var nonEmpty: String? { isEmpty ? nil : self }
+
+    /// `lowercased()`, without a copy when there is nothing to lower.
+    var lowercasedIfNeeded: String {
+        containsByte { $0 >= 0x80 || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) } ? lowercased() : self
+    }
 }
