@@ -21,6 +21,8 @@ final class DeliveryRecorder: Sendable {
 
     private struct State {
         var pending: [Attempt] = []
+        /// Attempts added and not yet written (the pending ones and the batch being written).
+        var outstanding = 0
         var finishing = false
     }
 
@@ -44,9 +46,15 @@ final class DeliveryRecorder: Sendable {
 
     /// Queues `attempt` for the next batch.
     func add(_ attempt: Attempt) {
-        state.withLock { $0.pending.append(attempt) }
+        state.withLock { state in
+            state.pending.append(attempt)
+            state.outstanding += 1
+        }
         wake.signal()
     }
+
+    /// Attempts that ended and are not written yet: their entries are still leased.
+    var outstanding: Int { state.withLock { $0.outstanding } }
 
     /// Writes batches until ``finish()`` was called and everything added before it is written.
     func run() async {
@@ -63,6 +71,7 @@ final class DeliveryRecorder: Sendable {
                 continue
             }
             await record(batch)
+            state.withLock { $0.outstanding -= batch.count }
             onRecorded()
         }
     }

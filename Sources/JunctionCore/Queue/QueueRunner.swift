@@ -57,7 +57,9 @@ public final class QueueRunner: Service, Sendable {
         await withDiscardingTaskGroup { workers in
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 let busy = inFlight.withLock { $0 }
-                let room = Self.prefetch * configuration.workers - busy - ready.count
+                // Attempts not yet recorded count too: their entries are still leased, and a crash
+                // repeats them, so a slow database holds the runner back instead of widening that.
+                let room = Self.prefetch * configuration.workers - busy - ready.count - recorder.outstanding
                 var claimed = 0
                 // Claim in batches of at least half the workers, unless the workers would idle.
                 if room >= max(1, configuration.workers / 2) || (room > 0 && ready.isEmpty) {
@@ -101,7 +103,7 @@ public final class QueueRunner: Service, Sendable {
         await recording
     }
 
-    /// How many entries, per worker, may be claimed and not yet finished.
+    /// How many entries, per worker, may be claimed and not yet recorded.
     static let prefetch = 4
 
     /// Returns claimed entries that were not attempted to the queue, due at once.
