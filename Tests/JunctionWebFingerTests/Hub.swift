@@ -12,7 +12,7 @@ import Logging
 /// A hub runtime with the native and WebFinger drivers, for these tests.
 enum Hub {
     static func with(_ backend: TestBackend = .sqlite, domain: String = "example.com", allowPrivateNetwork: Bool = true,
-                     timeout: Duration = .seconds(2), _ body: @escaping @Sendable (HubRuntime) async throws -> Void) async throws {
+                     timeout: Duration = .seconds(5), _ body: @escaping @Sendable (HubRuntime) async throws -> Void) async throws {
         try await withTestStore(backend) { store, url in
             var configuration = try await HubConfiguration.load(flags: ["database.url": url.rawText, "hub.domain": domain],
                                                                 configFile: nil, environment: [:])

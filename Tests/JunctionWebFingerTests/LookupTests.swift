@@ -71,7 +71,7 @@ struct LookupTests {
                 let failure = try await #require(throws: DiscoveryFailure.self) { try await runtime.discovery.lookup(address) }
                 #expect(!failure.fromCache)
                 #expect(failure.attempts.map(\.resolver) == ["webfinger", "host-meta"])
-                #expect(failure.attempts.allSatisfy { $0.reason.contains("404") })
+                #expect(failure.attempts.allSatisfy { $0.reason.contains("404") }, "\(failure.attempts.map(\.reason))")
                 let asked = sink.received.count
                 #expect(asked == 3)
                 let remembered = try await #require(throws: DiscoveryFailure.self) { try await runtime.discovery.lookup(address) }
