@@ -11,13 +11,6 @@ public enum ChannelRole: String, CaseIterable, Codable, Sendable {
     /// A group, forum or guild: members post to it and it redistributes their posts.
     case group
 
-    /// The channel-wide limit of every permission for this role.
-    public var limits: [Permission: PermissionLimit] {
-        var limits: [Permission: PermissionLimit] = [:]
-        for permission in Permission.allCases { limits[permission] = limit(for: permission) }
-        return limits
-    }
-
     /// The channel-wide limit of `permission` for this role.
     public func limit(for permission: Permission) -> PermissionLimit {
         switch (self, permission) {

@@ -76,13 +76,13 @@ public final class QueueRunner: Service, Sendable {
                 }
                 var started = 0
                 var stale: [QueueEntry] = []
-                while !ready.isEmpty, takeWorker() {
-                    let (entry, claimedAt) = ready.removeFirst()
-                    guard ContinuousClock.now - claimedAt < freshness else {
-                        stale.append(entry)
-                        inFlight.withLock { $0 -= 1 }
+                while let first = ready.first {
+                    if ContinuousClock.now - first.claimed >= freshness {
+                        stale.append(ready.removeFirst().entry)
                         continue
                     }
+                    guard takeWorker() else { break }
+                    let entry = ready.removeFirst().entry
                     started += 1
                     workers.addTask {
                         await self.attempt(entry, recorder: recorder)

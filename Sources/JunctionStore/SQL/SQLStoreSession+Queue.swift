@@ -31,13 +31,13 @@ extension SQLStoreSession: QueueRecords {
         for chunk in reports.chunked(maximum: 500) {
             let rows = chunk.map { r in
                 SQLGroupExpression([
-                    SQLBind(r.itemID), SQLBind(Int64?.none), SQLBind(r.recipient), SQLBind(r.destination), SQLBind(r.queueEntryID),
+                    SQLBind(r.itemID), SQLBind(r.recipient), SQLBind(r.destination), SQLBind(r.queueEntryID),
                     SQLBind(r.status.rawValue), SQLBind(r.reason), SQLBind(r.attempts), SQLBind(r.nextAttempt?.millisecondsSince1970),
                     SQLBind(r.updated.millisecondsSince1970),
                 ] as [any SQLExpression])
             }
             try await db.raw("""
-                INSERT INTO dreport (item_id, channel_id, recipient, destination, outq_id, status, reason, attempts, next_attempt, updated)
+                INSERT INTO dreport (item_id, recipient, destination, outq_id, status, reason, attempts, next_attempt, updated)
                 VALUES \(SQLList(rows))
                 """).run()
         }
