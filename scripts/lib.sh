@@ -28,7 +28,7 @@ junction_require_swift() {
 }
 
 # The packages the build links against.
-JUNCTION_BUILD_PACKAGES=(pkg-config libsodium-dev libxml2-dev)
+JUNCTION_BUILD_PACKAGES=(pkg-config libsodium-dev libxml2-dev libsqlite3-dev)
 
 # Python feedparser 6.0.14, the reference the feed tests and benchmark compare against, in a
 # virtual environment kept between runs; exports its interpreter as JUNCTION_FEEDPARSER_PYTHON.

@@ -63,6 +63,24 @@ struct NativeActivity: Codable, Sendable {
 
     static let contentType = "application/activity+json"
 
+    /// The activity's JSON for each list of recipients (its `to`), as ``encoder`` writes it,
+    /// with everything else encoded once: a post to 200 hubs encodes its object once, not 200
+    /// times.
+    func encoded(forEach recipients: [[String]]) throws -> [Data] {
+        // The sorted keys: actor, object, to, type.
+        var head = Array(try Self.encoder.encode(Head(actor: actor, object: object)))
+        guard head.popLast() == UInt8(ascii: "}") else { throw EncodingError.invalidValue(self, .init(codingPath: [], debugDescription: "not an object")) }
+        head += Array(#","to":"#.utf8)
+        let tail = Array(#","type":"#.utf8) + Array(try Self.encoder.encode(type)) + [UInt8(ascii: "}")]
+        return recipients.map { Data(head + JSONStringArray.utf8($0) + tail) }
+    }
+
+    /// The part of the activity that is the same for every delivery.
+    private struct Head: Encodable {
+        var actor: String
+        var object: Object
+    }
+
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601

@@ -44,6 +44,10 @@ public final class NativeDriver: Driver {
         try NativeActivity.encoder.encode(NativeActivity(item: item, event: event, recipients: recipients.map(\.xchan.hash)))
     }
 
+    public func encode(_ item: Item, event: NotifierEvent, forEach deliveries: [[Recipient]], from channel: Channel) throws -> [Data] {
+        try NativeActivity(item: item, event: event, recipients: []).encoded(forEach: deliveries.map { $0.map(\.xchan.hash) })
+    }
+
     public func decode(_ wire: Data, for channel: Channel) throws -> Item {
         try NativeActivity.decoder.decode(NativeActivity.self, from: wire).item(for: channel)
     }

@@ -29,6 +29,11 @@ public protocol Driver: Sendable {
     /// (`item` as it is now), a delete (`item.isDeleted`), a reaction or a mail.
     func encode(_ item: Item, event: NotifierEvent, for recipients: [Recipient], from channel: Channel) throws -> Data
 
+    /// The wire forms of `event` about `item` for several deliveries at once, one for each list
+    /// of recipients, in order. The default encodes each with ``encode(_:event:for:from:)``; a
+    /// driver whose deliveries differ only in their recipients encodes the rest once.
+    func encode(_ item: Item, event: NotifierEvent, forEach deliveries: [[Recipient]], from channel: Channel) throws -> [Data]
+
     /// The item a wire document describes, as received for `channel`.
     func decode(_ wire: Data, for channel: Channel) throws -> Item
 }
@@ -37,6 +42,10 @@ extension Driver {
     public var capabilities: DriverCapabilities { [] }
     public var contentType: String { "application/json" }
     public func owns(_ address: String) -> Ownership { .cannotTell }
+
+    public func encode(_ item: Item, event: NotifierEvent, forEach deliveries: [[Recipient]], from channel: Channel) throws -> [Data] {
+        try deliveries.map { try encode(item, event: event, for: $0, from: channel) }
+    }
 }
 
 /// A driver's answer to "is this address yours?".

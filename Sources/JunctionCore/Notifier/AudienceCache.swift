@@ -2,8 +2,9 @@ import Synchronization
 
 /// The connections, identities and locations of recently active channels, kept while each
 /// channel's audience version stays (``ABookRecords/audienceVersion(channelID:)``): a channel
-/// posting again to thousands of followers does not read and decode them all again. Only the
-/// stored records are kept; permissions and ACLs are applied afresh on every run.
+/// posting again to thousands of followers does not read and decode them all again. Beside
+/// them, who of them may view the stream is kept while the channel record (its permission
+/// limits) is the same; an item's ACL is applied afresh on every run.
 final class AudienceCache: Sendable {
     /// A channel's connections, and every connected identity that is not deleted, with its
     /// locations, by hash.
@@ -22,6 +23,8 @@ final class AudienceCache: Sendable {
         var version: Int64
         var audience: Audience
         var lastUse: UInt64
+        /// The recipients allowed to view the stream, and the channel record they were worked out for.
+        var viewers: (channel: Channel, recipients: [Recipient])?
     }
 
     private struct State {
@@ -56,5 +59,23 @@ final class AudienceCache: Sendable {
             }
         }
         return audience
+    }
+
+    /// The viewers of `channel`'s stream in its audience at `version`: the kept ones while
+    /// `channel` is unchanged, or what `compute` works out (then kept).
+    func viewers(of channel: Channel, version: Int64, compute: () -> [Recipient]) -> [Recipient] {
+        let key = Key(channelID: channel.id, channelXChan: channel.xchanHash)
+        if let kept = state.withLock({ state -> [Recipient]? in
+            guard let entry = state.entries[key], entry.version == version, let viewers = entry.viewers, viewers.channel == channel else { return nil }
+            return viewers.recipients
+        }) {
+            return kept
+        }
+        let viewers = compute()
+        state.withLock { state in
+            guard state.entries[key]?.version == version else { return }
+            state.entries[key]?.viewers = (channel, viewers)
+        }
+        return viewers
     }
 }

@@ -59,8 +59,12 @@ public struct Notifier: Sendable {
 
         var result = Result()
         var byHub: [HubKey: [Recipient]] = [:]
+        // A refusal depends on the recipient's network alone: worked out once per network.
+        var refusals: [String: String?] = [:]
         for recipient in state.recipients {
-            if let reason = refusal(for: recipient, state: state) {
+            let network = recipient.network
+            if refusals[network] == nil { refusals[network] = .some(refusal(network: network, state: state)) }
+            if let reason = refusals[network] ?? nil {
                 result.skipped.append((recipient.xchan.hash, reason))
                 continue
             }
@@ -69,6 +73,8 @@ public struct Notifier: Sendable {
         }
 
         var deliveries: [HubDelivery] = []
+        // Hubs no handler queued anything for get their driver's wire form, encoded per network.
+        var unencoded: [String: [Int]] = [:]
         var reports: [DeliveryReport] = result.skipped.map {
             DeliveryReport(itemID: itemID, recipient: $0.recipient, destination: "", queueEntryID: nil, status: .refused,
                            reason: $0.reason, attempts: 0, nextAttempt: nil, updated: now)
@@ -88,23 +94,16 @@ public struct Notifier: Sendable {
             }
             var delivery = HubDelivery(state: state, network: key.network, host: key.host, recipients: recipients)
             delivery = await hooks.run(.notifierHub, delivery)
-            if delivery.entries.isEmpty, let item, let driver = drivers[key.network],
-               let endpoint = recipients.first?.hublocs.first(where: { !$0.isDeleted })?.endpoint {
-                // No handler queued anything: the driver's wire form, posted to the hub's endpoint.
-                do {
-                    let payload = try driver.encode(item, event: event, for: recipients, from: channel)
-                    delivery.entries = [QueueEntryDraft(destination: key.host, endpoint: endpoint, payload: payload,
-                                                        contentType: driver.contentType, recipients: recipients.map(\.xchan.hash))]
-                } catch {
-                    logger.error("encoding an item failed", metadata: ["driver": "\(key.network)", "error": "\(error)"])
-                    for recipient in recipients {
-                        reports.append(DeliveryReport(itemID: itemID, recipient: recipient.xchan.hash, destination: key.host,
-                                                      queueEntryID: nil, status: .refused, reason: "the \(key.network) driver cannot encode it",
-                                                      attempts: 0, nextAttempt: nil, updated: now))
-                    }
-                }
+            if delivery.entries.isEmpty, item != nil, drivers[key.network] != nil {
+                unencoded[key.network, default: []].append(deliveries.count)
             }
             deliveries.append(delivery)
+        }
+        if let item {
+            for (network, indices) in unencoded.sorted(by: { $0.key < $1.key }) {
+                encode(item, event: event, from: channel, driver: drivers[network]!, into: &deliveries, at: indices,
+                       reports: &reports, now: now)
+            }
         }
         // One enqueue per network, not per hub: a fan-out to hundreds of hubs is a few statements.
         for (network, entries) in Dictionary(grouping: deliveries, by: \.network).mapValues({ $0.flatMap(\.entries) })
@@ -115,12 +114,37 @@ public struct Notifier: Sendable {
         return result
     }
 
+    /// Fills the entries of `deliveries[indices]` (all of `driver`'s network) with the driver's
+    /// wire form, posted to each hub's endpoint; if the driver cannot encode it, their
+    /// recipients are reported refused.
+    private func encode(_ item: Item, event: NotifierEvent, from channel: Channel, driver: any Driver,
+                        into deliveries: inout [HubDelivery], at indices: [Int], reports: inout [DeliveryReport], now: Date) {
+        let indices = indices.filter { deliveries[$0].recipients.first?.hublocs.contains(where: { !$0.isDeleted }) == true }
+        do {
+            let payloads = try driver.encode(item, event: event, forEach: indices.map { deliveries[$0].recipients }, from: channel)
+            for (index, payload) in zip(indices, payloads) {
+                let delivery = deliveries[index]
+                let endpoint = delivery.recipients[0].hublocs.first(where: { !$0.isDeleted })!.endpoint
+                deliveries[index].entries = [QueueEntryDraft(destination: delivery.host, endpoint: endpoint, payload: payload,
+                                                             contentType: driver.contentType, recipients: delivery.recipients.map(\.xchan.hash))]
+            }
+        } catch {
+            logger.error("encoding an item failed", metadata: ["driver": "\(driver.network)", "error": "\(error)"])
+            for delivery in indices.map({ deliveries[$0] }) {
+                for recipient in delivery.recipients {
+                    reports.append(DeliveryReport(itemID: item.id, recipient: recipient.xchan.hash, destination: delivery.host,
+                                                  queueEntryID: nil, status: .refused, reason: "the \(driver.network) driver cannot encode it",
+                                                  attempts: 0, nextAttempt: nil, updated: now))
+                }
+            }
+        }
+    }
+
     /// Wakes the queue runner: call after the transaction that queued entries committed.
     public func wakeQueue() { onEnqueue() }
 
-    /// Why a recipient must not get this, or nil when it may.
-    private func refusal(for recipient: Recipient, state: NotifierState) -> String? {
-        let network = recipient.network
+    /// Why recipients on `network` must not get this, or nil when they may.
+    private func refusal(network: String, state: NotifierState) -> String? {
         if let item = state.item {
             if !item.isOrigin, network == item.originNetwork {
                 return "the item came from \(network); it is never sent back"
@@ -164,8 +188,17 @@ public struct Notifier: Sendable {
                                                                hublocs: try await session.hublocs(connectedTo: channel.id)))
         }
         let denied = Set(item?.acl.denyXChans ?? [])
+        let viewers = audiences.viewers(of: channel, version: version) {
+            Self.viewers(of: channel, in: audience)
+        }
+        return denied.isEmpty ? viewers : viewers.filter { !denied.contains($0.xchan.hash) }
+    }
+
+    /// The recipients of `audience` allowed to view `channel`'s stream: approved connections
+    /// the channel's permissions let in.
+    private static func viewers(of channel: Channel, in audience: AudienceCache.Audience) -> [Recipient] {
         let allowed = Set(audience.connections.lazy.filter { connection in
-            !connection.isSelf && !connection.isPending && !denied.contains(connection.xchanHash)
+            !connection.isSelf && !connection.isPending
                 && PermissionPolicy.isAllowed(.viewStream, requester: .identity(connection.xchanHash), channel: channel, connection: connection)
         }.map(\.xchanHash))
         return audience.recipients.filter { allowed.contains($0.xchan.hash) }

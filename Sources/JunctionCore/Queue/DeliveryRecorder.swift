@@ -30,7 +30,7 @@ final class DeliveryRecorder: Sendable {
     private let policy: DeliveryPolicy
     private let logger: Logger
     /// How long a batch gathers after the first attempt in it ends.
-    static let gathering: Duration = .milliseconds(2)
+    static let gathering: Duration = .milliseconds(4)
 
     private let state = Mutex(State())
     private let wake = WakeSignal()

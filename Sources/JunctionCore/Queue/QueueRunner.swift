@@ -56,15 +56,12 @@ public final class QueueRunner: Service, Sendable {
         let freshness = Duration.seconds(configuration.policy.lease / 2)
         await withDiscardingTaskGroup { workers in
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                let busy = inFlight.withLock { $0 }
-                // Attempts not yet recorded count too: their entries are still leased, and a crash
-                // repeats them, so a slow database holds the runner back instead of widening that.
-                let room = Self.prefetch * configuration.workers - busy - ready.count - recorder.outstanding
                 var claimed = 0
-                // Claim in batches of at least half the workers, unless the workers would idle.
-                if room >= max(1, configuration.workers / 2) || (room > 0 && ready.isEmpty) {
+                // Claim once fewer than a round of work is waiting, enough for a few rounds: a claim
+                // costs about as much for 40 entries as for 4.
+                if ready.count < configuration.workers {
                     do {
-                        let entries = try await claim(limit: room)
+                        let entries = try await claim(limit: Self.claimAhead * configuration.workers - ready.count)
                         claimed = entries.count
                         let now = ContinuousClock.now
                         ready += entries.map { ($0, now) }
@@ -81,7 +78,9 @@ public final class QueueRunner: Service, Sendable {
                         stale.append(ready.removeFirst().entry)
                         continue
                     }
-                    guard takeWorker() else { break }
+                    // Attempts not yet recorded count: their entries are still leased and a crash
+                    // repeats them, so a slow database holds the runner back instead of widening that.
+                    guard recorder.outstanding < Self.unrecorded * configuration.workers, takeWorker() else { break }
                     let entry = ready.removeFirst().entry
                     started += 1
                     workers.addTask {
@@ -103,8 +102,10 @@ public final class QueueRunner: Service, Sendable {
         await recording
     }
 
-    /// How many entries, per worker, may be claimed and not yet recorded.
-    static let prefetch = 4
+    /// How many entries, per worker, a claim fills the waiting list up to.
+    static let claimAhead = 3
+    /// How many attempts, per worker, may have ended and not be recorded yet.
+    static let unrecorded = 3
 
     /// Returns claimed entries that were not attempted to the queue, due at once.
     private func giveBack(_ entries: [QueueEntry]) async {

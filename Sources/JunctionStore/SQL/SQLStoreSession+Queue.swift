@@ -11,7 +11,7 @@ extension SQLStoreSession: QueueRecords {
             let rows = try chunk.map { draft in
                 SQLGroupExpression([
                     SQLBind(draft.driver), SQLBind(network), SQLBind(draft.destination), SQLBind(draft.endpoint), SQLBind(draft.payload),
-                    SQLBind(draft.contentType), SQLBind(channelID), SQLBind(itemID), SQLBind(try jsonText(draft.recipients)),
+                    SQLBind(draft.contentType), SQLBind(channelID), SQLBind(itemID), SQLBind(JSONStringArray.text(draft.recipients)),
                     SQLBind(draft.priority), SQLLiteral.string(QueueEntry.State.pending.rawValue), SQLLiteral.numeric("0"),
                     SQLBind(stamp), SQLBind(stamp),
                 ] as [any SQLExpression])
@@ -258,7 +258,7 @@ extension SQLStoreSession: QueueRecords {
             id: try row.value("id"), driver: try row.value("driver"), network: try row.value("network"),
             destination: try row.value("destination"), endpoint: try row.value("endpoint"), payload: try row.value("payload", Data.self),
             contentType: try row.value("content_type"), channelID: try row.optional("channel_id"), itemID: try row.optional("item_id"),
-            recipients: try row.json("recipients"), priority: Int(try row.value("priority", Int64.self)),
+            recipients: try row.strings("recipients"), priority: Int(try row.value("priority", Int64.self)),
             state: QueueEntry.State(rawValue: try row.value("state")) ?? .pending, attempts: Int(try row.value("attempts", Int64.self)),
             created: try row.date("created"), nextAttempt: try row.date("next_attempt"), lastError: try row.optional("last_error")
         )

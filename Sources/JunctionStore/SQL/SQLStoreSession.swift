@@ -58,6 +58,15 @@ extension SQLRow {
         return try value(column, Int64.self) != 0
     }
 
+    /// A JSON array of strings (a recipient list), read without `JSONDecoder` where it can be.
+    func strings(_ column: String) throws -> [String] {
+        let text = try value(column, String.self)
+        guard let strings = JSONStringArray.strings(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "column \(column) is not a JSON array of strings"))
+        }
+        return strings
+    }
+
     func json<D: Decodable>(_ column: String, _ type: D.Type = D.self) throws -> D {
         let text = try value(column, String.self)
         return try JSONDecoder().decode(D.self, from: Data(text.utf8))

@@ -1,0 +1,21 @@
+import SQLKit
+
+/// How SQLKit writes SQL for SQLite: numbered parameters, double-quoted identifiers,
+/// `RETURNING` and `ON CONFLICT` (SQLite 3.35 and later).
+struct SQLiteDialect: SQLDialect {
+    var name: String { "sqlite" }
+    var identifierQuote: any SQLExpression { SQLRaw(#"""#) }
+    var literalStringQuote: any SQLExpression { SQLRaw("'") }
+    var supportsAutoIncrement: Bool { false }
+    var autoIncrementClause: any SQLExpression { SQLRaw("AUTOINCREMENT") }
+    var enumSyntax: SQLEnumSyntax { .unsupported }
+    var supportsDropBehavior: Bool { false }
+    var supportsReturning: Bool { true }
+    var upsertSyntax: SQLUpsertSyntax { .standard }
+    var alterTableSyntax: SQLAlterTableSyntax { .init(allowsBatch: false) }
+    var triggerSyntax: SQLTriggerSyntax { .init(create: [.supportsBody, .supportsCondition, .supportsUpdateColumns], drop: []) }
+    var unionFeatures: SQLUnionFeatures { [.union, .unionAll, .intersect, .except] }
+
+    func bindPlaceholder(at position: Int) -> any SQLExpression { SQLRaw("?\(position)") }
+    func literalBoolean(_ value: Bool) -> any SQLExpression { SQLRaw(value ? "TRUE" : "FALSE") }
+}

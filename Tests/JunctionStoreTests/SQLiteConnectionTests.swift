@@ -1,0 +1,147 @@
+import Foundation
+import JunctionCore
+@testable import JunctionStore
+import Logging
+import SQLKit
+import Testing
+
+/// The SQLite connection the embedded backend runs on: values, errors, waiting for another
+/// process's lock, and checkpoints.
+@Suite("SQLite connection", .timeLimit(.minutes(2)))
+struct SQLiteConnectionTests {
+    private func temporaryPath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("junction-sqlite-\(UUID().uuidString).sqlite").path
+    }
+
+    private func remove(_ path: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
+    @Test("values keep their types and content through a row")
+    func values() async throws {
+        let path = temporaryPath()
+        defer { remove(path) }
+        let store = try await SQLiteStore.open(path: path, logger: Logger(label: "test"))
+        let text = "quote \" backslash \\ nul-free ünïcödé 🎉"
+        let bytes = Data([0, 1, 2, 255])
+        let rows = try await store.withDatabase(isolation: nil) { db in
+            try await db.raw("CREATE TABLE t (i INTEGER, r REAL, s TEXT, e TEXT NOT NULL, b BLOB, z BLOB NOT NULL, n TEXT, f INTEGER)").run()
+            let none: String? = nil
+            try await db.raw("""
+                INSERT INTO t VALUES (\(bind: Int64.max), \(bind: 2.5), \(bind: text), \(bind: ""), \(bind: bytes), \(bind: Data()),
+                                      \(bind: none), \(bind: true))
+                """).run()
+            return try await db.raw("SELECT * FROM t").all()
+        }
+        await store.close()
+        let row = try #require(rows.first)
+        #expect(rows.count == 1)
+        #expect(try row.decode(column: "i", as: Int64.self) == Int64.max)
+        #expect(try row.decode(column: "r", as: Double.self) == 2.5)
+        #expect(try row.decode(column: "s", as: String.self) == text)
+        #expect(try row.decode(column: "e", as: String.self) == "")
+        #expect(try row.decode(column: "b", as: Data.self) == bytes)
+        #expect(try row.decode(column: "z", as: Data.self) == Data())
+        #expect(try row.decodeNil(column: "n"))
+        #expect(try row.decode(column: "n", as: String?.self) == nil)
+        #expect(try row.decode(column: "s", as: String?.self) == text)
+        #expect(try row.decode(column: "f", as: Bool.self))
+        #expect(throws: DecodingError.self) { try row.decode(column: "s", as: Int64.self) }
+        #expect(throws: DecodingError.self) { try row.decode(column: "missing", as: Int64.self) }
+    }
+
+    @Test("a duplicate key is a unique violation; bad SQL names SQLite's reason")
+    func errors() async throws {
+        let path = temporaryPath()
+        defer { remove(path) }
+        let connection = try SQLiteConnection(path: path, busyTimeout: .zero)
+        defer { connection.close() }
+        try await connection.execute("CREATE TABLE t (k TEXT PRIMARY KEY)", []) { _ in }
+        try await connection.execute("INSERT INTO t VALUES (?1)", [.text("a")]) { _ in }
+        let duplicate = await #expect(throws: SQLiteError.self) {
+            try await connection.execute("INSERT INTO t VALUES (?1)", [.text("a")]) { _ in }
+        }
+        #expect(duplicate?.isUniqueViolation == true)
+        let bad = await #expect(throws: SQLiteError.self) { try await connection.execute("SELECT * FROM nowhere", []) { _ in } }
+        #expect(bad?.isUniqueViolation == false)
+        #expect(bad?.message.contains("no such table") == true)
+        // The connection is still usable, and its kept statements still work after an error.
+        var count: Int64 = -1
+        try await connection.execute("SELECT COUNT(*) AS n FROM t", []) { count = try $0.decode(column: "n", as: Int64.self) }
+        #expect(count == 1)
+    }
+
+    @Test("a writer waits for another connection's write lock, and gives up after its timeout")
+    func busy() async throws {
+        let path = temporaryPath()
+        defer { remove(path) }
+        let holder = try SQLiteConnection(path: path, busyTimeout: .zero)
+        let waiter = try SQLiteConnection(path: path, busyTimeout: .seconds(5))
+        let impatient = try SQLiteConnection(path: path, busyTimeout: .milliseconds(100))
+        defer { [holder, waiter, impatient].forEach { $0.close() } }
+        try await holder.execute("PRAGMA journal_mode = WAL", []) { _ in }
+        try await holder.execute("CREATE TABLE t (v INTEGER)", []) { _ in }
+
+        try await holder.execute("BEGIN IMMEDIATE", []) { _ in }
+        let started = ContinuousClock.now
+        let waiting = Task { try await waiter.execute("INSERT INTO t VALUES (1)", []) { _ in } }
+        let refusal = await #expect(throws: SQLiteError.self) { try await impatient.execute("INSERT INTO t VALUES (2)", []) { _ in } }
+        #expect(refusal.map { $0.code & 0xff } == 5)  // SQLITE_BUSY
+        try await Task.sleep(for: .milliseconds(300))
+        try await holder.execute("COMMIT", []) { _ in }
+        try await waiting.value
+        #expect(ContinuousClock.now - started >= .milliseconds(300))
+        var values: [Int64] = []
+        try await holder.execute("SELECT v FROM t", []) { values.append(try $0.decode(column: "v", as: Int64.self)) }
+        #expect(values == [1])
+    }
+
+    @Test("a log past its limit is checkpointed by the commit that finds it")
+    func checkpointLimit() async throws {
+        let path = temporaryPath()
+        defer { remove(path) }
+        let connection = try SQLiteConnection(path: path, busyTimeout: .zero)
+        defer { connection.close() }
+        try await connection.execute("PRAGMA journal_mode = WAL", []) { _ in }
+        let seen = LargestLog()
+        connection.onCommit(walPages: { seen.note($0) }, checkpointingAt: 100)
+        try await connection.execute("CREATE TABLE t (v BLOB)", []) { _ in }
+        // About 2,000 pages in 400 commits: without checkpoints the log would hold them all.
+        for _ in 0..<400 {
+            try await connection.execute("INSERT INTO t VALUES (?1)", [.blob(Data(repeating: 7, count: 20_000))]) { _ in }
+        }
+        let wal = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int ?? 0
+        #expect(wal < 150 * 4096, "the log grew to \(wal) bytes")
+        #expect((1..<100).contains(seen.largest))
+    }
+
+    @Test("the store's checkpointer moves a long log into the database file in the background")
+    func backgroundCheckpoint() async throws {
+        let path = temporaryPath()
+        defer { remove(path) }
+        let store = try await SQLiteStore.open(path: path, logger: Logger(label: "test"))
+        try await store.withTransaction(isolation: nil) { db in try await db.raw("CREATE TABLE t (v BLOB)").run() }
+        let before = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+        // More than SQLiteCheckpointer.pages pages of log.
+        for _ in 0..<30 {
+            try await store.withTransaction(isolation: nil) { db in
+                for _ in 0..<10 { try await db.raw("INSERT INTO t VALUES (\(bind: Data(repeating: 1, count: 20_000)))").run() }
+            }
+        }
+        var after = before
+        for _ in 0..<100 where after < before + 3_000_000 {
+            try await Task.sleep(for: .milliseconds(50))
+            after = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+        }
+        #expect(after >= before + 3_000_000, "the database file grew from \(before) to \(after) bytes only")
+        await store.close()
+    }
+}
+
+/// The longest log a commit reported.
+private final class LargestLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    var largest: Int { lock.withLock { value } }
+    func note(_ pages: Int) { lock.withLock { value = max(value, pages) } }
+}
