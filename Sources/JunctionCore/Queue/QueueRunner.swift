@@ -30,6 +30,13 @@ public final class QueueRunner: Service, Sendable {
     private let owner = "\(getpid()):\(UUID().uuidString.prefix(8))"
     private let wake: WakeSignal
     private let inFlight = Mutex(0)
+    /// Claimed entries waiting for a worker, and whether a claim is under way.
+    private let dispatch = Mutex(Dispatch())
+
+    private struct Dispatch {
+        var ready: [(entry: QueueEntry, claimed: ContinuousClock.Instant)] = []
+        var claiming = false
+    }
 
     public init(store: any Store, hooks: HookRegistry, drivers: @escaping @Sendable () -> [String: any QueueDriver],
                 configuration: Configuration = .init(), wake: WakeSignal = WakeSignal(), logger: Logger) {
@@ -48,56 +55,45 @@ public final class QueueRunner: Service, Sendable {
         // A recorded batch frees room at its destinations: claim again.
         let recorder = DeliveryRecorder(store: store, policy: configuration.policy, logger: logger, onRecorded: { [wake] in wake.signal() })
         async let recording: Void = recorder.run()
-        // Claimed entries waiting for a free worker: claiming ahead keeps the workers busy
-        // while the next claim runs.
-        var ready: [(entry: QueueEntry, claimed: ContinuousClock.Instant)] = []
         // An entry that waited this long is given back rather than started, so it is never
         // still being delivered when its lease runs out and another worker may take it.
         let freshness = Duration.seconds(configuration.policy.lease / 2)
-        await withDiscardingTaskGroup { workers in
+        await withDiscardingTaskGroup { tasks in
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                var claimed = 0
-                // Claim once fewer than a round of work is waiting, enough for a few rounds: a claim
-                // costs about as much for 40 entries as for 4.
-                if ready.count < configuration.workers {
-                    do {
-                        let entries = try await claim(limit: Self.claimAhead * configuration.workers - ready.count)
-                        claimed = entries.count
-                        let now = ContinuousClock.now
-                        ready += entries.map { ($0, now) }
-                    } catch is CancellationError {
-                        break
-                    } catch {
-                        logger.error("claiming queue entries failed", metadata: ["error": "\(String(reflecting: error))"])
-                    }
-                }
                 var started = 0
                 var stale: [QueueEntry] = []
-                while let first = ready.first {
-                    if ContinuousClock.now - first.claimed >= freshness {
-                        stale.append(ready.removeFirst().entry)
-                        continue
-                    }
-                    // Attempts not yet recorded count: their entries are still leased and a crash
-                    // repeats them, so a slow database holds the runner back instead of widening that.
-                    guard recorder.outstanding < Self.unrecorded * configuration.workers, takeWorker() else { break }
-                    let entry = ready.removeFirst().entry
-                    started += 1
-                    workers.addTask {
-                        await self.attempt(entry, recorder: recorder)
-                        self.inFlight.withLock { $0 -= 1 }
-                        self.signal()
+                // Attempts not yet recorded count: their entries are still leased and a crash
+                // repeats them, so a slow database holds the runner back instead of widening that.
+                while recorder.outstanding < Self.unrecorded * configuration.workers, let next = takeReady(freshness: freshness) {
+                    switch next {
+                    case .stale(let entry):
+                        stale.append(entry)
+                    case .start(let entry):
+                        started += 1
+                        tasks.addTask {
+                            await self.attempt(entry, recorder: recorder)
+                            self.inFlight.withLock { $0 -= 1 }
+                            self.signal()
+                        }
                     }
                 }
-                await giveBack(stale)
-                if claimed == 0 && started == 0 {
-                    // Sleep until new work, a finished delivery, or the poll interval.
+                if !stale.isEmpty { await giveBack(stale) }
+                // Claim once fewer than a round of work is waiting, enough for a few rounds (a claim
+                // costs about as much for 40 entries as for 4), beside the deliveries under way.
+                if let limit = startClaim() {
+                    tasks.addTask { await self.claim(limit: limit) }
+                }
+                if started == 0 {
+                    // Sleep until new work, a finished delivery or claim, or the poll interval.
                     await wake.wait(timeout: configuration.idlePoll)
                 }
             }
         }
-        // Deliveries in flight have finished; what was claimed but not started goes back.
-        await giveBack(ready.map(\.entry))
+        // Deliveries and the claim in flight have finished; what was claimed but not started goes back.
+        await giveBack(dispatch.withLock { dispatch in
+            defer { dispatch.ready = [] }
+            return dispatch.ready.map(\.entry)
+        })
         recorder.finish()
         await recording
     }
@@ -119,23 +115,65 @@ public final class QueueRunner: Service, Sendable {
         }
     }
 
-    /// Counts one more delivery in flight, unless every worker is busy.
-    private func takeWorker() -> Bool {
-        inFlight.withLock { busy in
-            guard busy < configuration.workers else { return false }
-            busy += 1
-            return true
+    /// What the runner does with the next claimed entry.
+    private enum Next {
+        case start(QueueEntry)
+        case stale(QueueEntry)
+    }
+
+    /// The next claimed entry, counted in flight when it is to be started: nil when none is
+    /// waiting or every worker is busy.
+    private func takeReady(freshness: Duration) -> Next? {
+        dispatch.withLock { dispatch in
+            guard let first = dispatch.ready.first else { return nil }
+            if ContinuousClock.now - first.claimed >= freshness {
+                dispatch.ready.removeFirst()
+                return .stale(first.entry)
+            }
+            let started = inFlight.withLock { busy in
+                guard busy < configuration.workers else { return false }
+                busy += 1
+                return true
+            }
+            guard started else { return nil }
+            dispatch.ready.removeFirst()
+            return .start(first.entry)
         }
     }
 
-    private func claim(limit: Int) async throws -> [QueueEntry] {
-        let now = Date()
-        let policy = configuration.policy
-        return try await store.write { session in
-            try await session.claimDueEntries(now: now, limit: limit, owner: owner,
-                                              leaseUntil: now.addingTimeInterval(policy.lease),
-                                              concurrency: { policy.concurrency(for: $0, now: now) })
+    /// How many entries to claim now, marking a claim under way; nil when one is under way or
+    /// enough are waiting.
+    private func startClaim() -> Int? {
+        dispatch.withLock { dispatch in
+            guard !dispatch.claiming, dispatch.ready.count < configuration.workers else { return nil }
+            dispatch.claiming = true
+            return Self.claimAhead * configuration.workers - dispatch.ready.count
         }
+    }
+
+    /// Claims up to `limit` due entries into the waiting list and wakes the runner when some came.
+    private func claim(limit: Int) async {
+        var entries: [QueueEntry] = []
+        do {
+            let now = Date()
+            let policy = configuration.policy
+            entries = try await store.write { session in
+                try await session.claimDueEntries(now: now, limit: limit, owner: owner,
+                                                  leaseUntil: now.addingTimeInterval(policy.lease),
+                                                  concurrency: { policy.concurrency(for: $0, now: now) })
+            }
+        } catch is CancellationError {
+        } catch {
+            logger.error("claiming queue entries failed", metadata: ["error": "\(String(reflecting: error))"])
+            // Not again at once: the next claim waits for the poll interval.
+            try? await Task.sleep(for: configuration.idlePoll)
+        }
+        let claimed = ContinuousClock.now
+        dispatch.withLock { dispatch in
+            dispatch.ready += entries.map { ($0, claimed) }
+            dispatch.claiming = false
+        }
+        if !entries.isEmpty { signal() }
     }
 
     /// One delivery attempt; its bookkeeping goes to `recorder`.

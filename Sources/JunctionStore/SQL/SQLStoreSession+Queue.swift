@@ -52,10 +52,10 @@ extension SQLStoreSession: QueueRecords {
             """).all() {
             inFlight[try row.value("destination")] = Int(try row.value("n", Int64.self))
         }
-        var sites = Dictionary(try await troubledSites(hosts: Array(inFlight.keys)).map { ($0.host, $0) }, uniquingKeysWith: { first, _ in first })
         // Destinations with no room left stay out of the candidates, so a backlog to one host
-        // cannot fill the window and starve the others.
-        let full = inFlight.filter { $0.value >= concurrency(sites[$0.key]) }.keys.sorted().prefix(Self.bindsPerQuery)
+        // cannot fill the window and starve the others. (A troubled destination's smaller limit
+        // is applied to the candidates below, once its site is read.)
+        let full = inFlight.filter { $0.value >= concurrency(nil) }.keys.sorted().prefix(Self.bindsPerQuery)
         let skipFull: SQLQueryString = full.isEmpty ? "" : "AND destination NOT IN (\(SQLList(full.map { SQLBind($0) })))"
         // Candidates come from the claim index alone, without their payloads.
         let candidates = try await db.raw("""
@@ -65,8 +65,8 @@ extension SQLStoreSession: QueueRecords {
             LIMIT \(bind: limit * 4)
             \(unsafeRaw: backend.skipLockedClause)
             """).all().map { (id: try $0.value("id", Int64.self), destination: try $0.value("destination", String.self)) }
-        let unknown = Set(candidates.map(\.destination)).filter { sites[$0] == nil && inFlight[$0] == nil }
-        for site in try await troubledSites(hosts: Array(unknown)) { sites[site.host] = site }
+        let hosts = Set(candidates.map(\.destination)).union(inFlight.keys)
+        let sites = Dictionary(try await troubledSites(hosts: Array(hosts)).map { ($0.host, $0) }, uniquingKeysWith: { first, _ in first })
         var chosen: [Int64] = []
         for candidate in candidates where chosen.count < limit {
             guard inFlight[candidate.destination, default: 0] < concurrency(sites[candidate.destination]) else { continue }
