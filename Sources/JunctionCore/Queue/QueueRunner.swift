@@ -99,7 +99,10 @@ public final class QueueRunner: Service, Sendable {
     }
 
     /// How many entries, per worker, a claim fills the waiting list up to.
-    static let claimAhead = 3
+    static let claimAhead = 4
+    /// How many entries, per worker, may wait before a claim starts: claims take a while, and the
+    /// workers go on with the waiting ones meanwhile.
+    static let claimBelow = 2
     /// How many attempts, per worker, may have ended and not be recorded yet.
     static let unrecorded = 3
 
@@ -145,7 +148,7 @@ public final class QueueRunner: Service, Sendable {
     /// enough are waiting.
     private func startClaim() -> Int? {
         dispatch.withLock { dispatch in
-            guard !dispatch.claiming, dispatch.ready.count < configuration.workers else { return nil }
+            guard !dispatch.claiming, dispatch.ready.count < Self.claimBelow * configuration.workers else { return nil }
             dispatch.claiming = true
             return Self.claimAhead * configuration.workers - dispatch.ready.count
         }

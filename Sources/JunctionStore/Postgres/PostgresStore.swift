@@ -46,7 +46,7 @@ final class PostgresStore: SQLStore {
 /// PostgreSQL's answers to the backend questions.
 struct PostgresBackend: SQLBackend {
     // Several hub processes share one queue.
-    let skipLockedClause = "FOR UPDATE SKIP LOCKED"
+    func skipLockedClause(of table: String) -> String { "FOR UPDATE OF \(table) SKIP LOCKED" }
     let lockRowsClause = "FOR UPDATE"
 
     func jsonArrayElements(_ column: String) -> String { "jsonb_array_elements_text(\(column)::jsonb) AS r(value)" }

@@ -83,7 +83,7 @@ final class SQLiteStore: SQLStore {
 /// SQLite's answers to the backend questions.
 struct SQLiteBackend: SQLBackend {
     // SQLite writers are serialised already: one transaction at a time.
-    let skipLockedClause = ""
+    func skipLockedClause(of table: String) -> String { "" }
     let lockRowsClause = ""
 
     func jsonArrayElements(_ column: String) -> String { "json_each(\(column)) AS r" }
@@ -92,4 +92,5 @@ struct SQLiteBackend: SQLBackend {
         (error as? SQLiteError)?.isUniqueViolation == true
     }
 }
+
 
