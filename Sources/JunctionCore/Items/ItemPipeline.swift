@@ -64,7 +64,7 @@ public struct ItemPipeline: Sendable {
             guard let stored = try await session.insertItem(item) else {
                 throw JunctionError.conflict("item \(item.mid) already exists")
             }
-            _ = try await notifier.notify(.post, channelID: channel.id, itemID: stored.id, in: session, now: now)
+            _ = try await notifier.notify(.post, channel: channel, item: stored, in: session, now: now)
             return stored
         }
         await committed(item, kind: .itemStored)
@@ -173,7 +173,7 @@ public struct ItemPipeline: Sendable {
                 return .duplicate(try await session.item(channelID: channel.id, mid: item.mid) ?? item)
             }
             if item.ownerXChan == channel.xchanHash {
-                _ = try await notifier.notify(.post, channelID: channel.id, itemID: stored.id, in: session, now: now)
+                _ = try await notifier.notify(.post, channel: channel, item: stored, in: session, now: now)
             }
             return .stored(stored)
         }

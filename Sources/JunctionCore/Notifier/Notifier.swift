@@ -52,6 +52,13 @@ public struct Notifier: Sendable {
             throw JunctionError.notFound("no channel \(channelID)")
         }
         let item = if let itemID { try await session.item(id: itemID) } else { Item?.none }
+        return try await notify(event, channel: channel, item: item, in: session, now: now)
+    }
+
+    /// Runs the notifier inside `session` for `channel` and `item` as the caller just read or
+    /// stored them in it (a new item, with its id), sparing the store reading them again.
+    public func notify(_ event: NotifierEvent, channel: Channel, item: Item?, in session: any StoreSession, now: Date) async throws -> Result {
+        let itemID = item?.id
         let candidates = try await audience(of: item, channel: channel, session: session)
         var state = NotifierState(event: event, channel: channel, item: item, recipients: candidates,
                                   privateEnvelope: item?.isPrivate == true ? item?.acl.allowXChans ?? [] : [])

@@ -48,6 +48,7 @@ struct PostgresBackend: SQLBackend {
     // Several hub processes share one queue.
     func skipLockedClause(of table: String) -> String { "FOR UPDATE OF \(table) SKIP LOCKED" }
     let lockRowsClause = "FOR UPDATE"
+    let deletesInCommonTableExpressions = true
 
     func jsonArrayElements(_ column: String) -> String { "jsonb_array_elements_text(\(column)::jsonb) AS r(value)" }
 

@@ -125,6 +125,18 @@ extension SQLStoreSession: QueueRecords {
     private func conclude(_ ids: [Int64], as conclusion: Conclusion, at stamp: Int64) async throws {
         for chunk in ids.chunked(maximum: Self.bindsPerQuery) {
             let list = SQLList(chunk.map { SQLBind($0) })
+            if backend.deletesInCommonTableExpressions {
+                // One statement, one round trip to the server.
+                try await db.raw("""
+                    WITH o AS (DELETE FROM outq WHERE id IN (\(list)) RETURNING item_id, channel_id, recipients, destination, id, attempts)
+                    INSERT INTO dreport (item_id, channel_id, recipient, recipients, destination, outq_id, status, reason, attempts,
+                                         next_attempt, updated)
+                    SELECT o.item_id, o.channel_id, '', o.recipients, o.destination, o.id, \(bind: conclusion.status.rawValue),
+                           \(bind: conclusion.reason), o.attempts, NULL, \(bind: stamp)
+                    FROM o
+                    """).run()
+                continue
+            }
             try await db.raw("""
                 INSERT INTO dreport (item_id, channel_id, recipient, recipients, destination, outq_id, status, reason, attempts,
                                      next_attempt, updated)

@@ -29,6 +29,8 @@ protocol SQLBackend: Sendable {
     /// Appended to a SELECT that claims rows of `table` (a name or alias), so concurrent
     /// claimers skip each other's rows.
     func skipLockedClause(of table: String) -> String
+    /// True when a `WITH` clause may delete rows (`WITH o AS (DELETE … RETURNING …) INSERT …`).
+    var deletesInCommonTableExpressions: Bool { get }
     /// Appended to a SELECT whose rows are read, changed and written back in one transaction.
     var lockRowsClause: String { get }
     /// A FROM item (alias `r`, column `value`) with one row per element of the JSON text array

@@ -85,6 +85,7 @@ struct SQLiteBackend: SQLBackend {
     // SQLite writers are serialised already: one transaction at a time.
     func skipLockedClause(of table: String) -> String { "" }
     let lockRowsClause = ""
+    let deletesInCommonTableExpressions = false
 
     func jsonArrayElements(_ column: String) -> String { "json_each(\(column)) AS r" }
 
@@ -92,5 +93,3 @@ struct SQLiteBackend: SQLBackend {
         (error as? SQLiteError)?.isUniqueViolation == true
     }
 }
-
-
