@@ -7,6 +7,7 @@ public enum Schema {
         .discoveryCache,
         .itemPermalink,
         .queueClaims,
+        .queueLeaseCounts,
     ]
 
     /// The version a database has once every migration ran.

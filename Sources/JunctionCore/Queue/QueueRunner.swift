@@ -36,6 +36,8 @@ public final class QueueRunner: Service, Sendable {
     private struct Dispatch {
         var ready: [(entry: QueueEntry, claimed: ContinuousClock.Instant)] = []
         var claiming = false
+        /// When the last claim found fewer due entries than it asked for.
+        var exhausted: ContinuousClock.Instant?
     }
 
     public init(store: any Store, hooks: HookRegistry, drivers: @escaping @Sendable () -> [String: any QueueDriver],
@@ -80,12 +82,13 @@ public final class QueueRunner: Service, Sendable {
                 if !stale.isEmpty { await giveBack(stale) }
                 // Claim once fewer than a round of work is waiting, enough for a few rounds (a claim
                 // costs about as much for 40 entries as for 4), beside the deliveries under way.
-                if let limit = startClaim() {
+                let (limit, paused) = startClaim()
+                if let limit {
                     tasks.addTask { await self.claim(limit: limit) }
                 }
                 if started == 0 {
                     // Sleep until new work, a finished delivery or claim, or the poll interval.
-                    await wake.wait(timeout: configuration.idlePoll)
+                    await wake.wait(timeout: min(paused ?? configuration.idlePoll, configuration.idlePoll))
                 }
             }
         }
@@ -145,14 +148,23 @@ public final class QueueRunner: Service, Sendable {
     }
 
     /// How many entries to claim now, marking a claim under way; nil when one is under way or
-    /// enough are waiting.
-    private func startClaim() -> Int? {
+    /// enough are waiting, or, for `paused`, while the last claim found the queue exhausted.
+    ///
+    /// Every finished delivery wakes the runner; without the pause, each would start a claim
+    /// that finds nothing due while the workers send the last entries.
+    private func startClaim() -> (limit: Int?, paused: Duration?) {
         dispatch.withLock { dispatch in
-            guard !dispatch.claiming, dispatch.ready.count < Self.claimBelow * configuration.workers else { return nil }
+            guard !dispatch.claiming, dispatch.ready.count < Self.claimBelow * configuration.workers else { return (nil, nil) }
+            if let exhausted = dispatch.exhausted, ContinuousClock.now - exhausted < Self.exhaustedPause {
+                return (nil, Self.exhaustedPause - (ContinuousClock.now - exhausted))
+            }
             dispatch.claiming = true
-            return Self.claimAhead * configuration.workers - dispatch.ready.count
+            return (Self.claimAhead * configuration.workers - dispatch.ready.count, nil)
         }
     }
+
+    /// How long after a claim that found the queue exhausted the next one waits.
+    static let exhaustedPause: Duration = .milliseconds(10)
 
     /// Claims up to `limit` due entries into the waiting list and wakes the runner when some came.
     private func claim(limit: Int) async {
@@ -175,6 +187,7 @@ public final class QueueRunner: Service, Sendable {
         dispatch.withLock { dispatch in
             dispatch.ready += entries.map { ($0, claimed) }
             dispatch.claiming = false
+            dispatch.exhausted = entries.count < limit ? claimed : nil
         }
         if !entries.isEmpty { signal() }
     }

@@ -46,7 +46,7 @@ final class PostgresStore: SQLStore {
 /// PostgreSQL's answers to the backend questions.
 struct PostgresBackend: SQLBackend {
     // Several hub processes share one queue.
-    func skipLockedClause(of table: String) -> String { "FOR UPDATE OF \(table) SKIP LOCKED" }
+    let skipLockedClause = "FOR UPDATE SKIP LOCKED"
     let lockRowsClause = "FOR UPDATE"
     let deletesInCommonTableExpressions = true
 

@@ -53,17 +53,18 @@ extension SQLStoreSession: QueueRecords {
         // smaller limit is applied below.
         var inFlight: [String: Int] = [:]
         var sites: [String: Site] = [:]
+        let leased: SQLQueryString = "SELECT destination FROM outq WHERE state = 'pending' AND lease_until > \(bind: stamp)"
         let candidates = try await db.raw("""
-            SELECT o.id, o.destination, COALESCE(f.n, 0) AS in_flight, s.*
-            FROM outq o
-            LEFT JOIN (SELECT destination, COUNT(*) AS n FROM outq WHERE state = 'pending' AND lease_until > \(bind: stamp)
-                       GROUP BY destination) f ON f.destination = o.destination
-            LEFT JOIN site s ON s.host = o.destination AND (s.failure_streak > 0 OR s.dead = \(bind: true) OR s.blocked = \(bind: true))
-            WHERE o.state = 'pending' AND o.next_attempt <= \(bind: stamp) AND (o.lease_until IS NULL OR o.lease_until <= \(bind: stamp))
-              AND COALESCE(f.n, 0) < \(bind: concurrency(nil))
-            ORDER BY o.priority DESC, o.next_attempt, o.id
-            LIMIT \(bind: limit * 4)
-            \(unsafeRaw: backend.skipLockedClause(of: "o"))
+            SELECT c.id, c.destination, COALESCE(f.n, 0) AS in_flight, s.*
+            FROM (SELECT id, destination, priority, next_attempt FROM outq
+                  WHERE state = 'pending' AND next_attempt <= \(bind: stamp) AND (lease_until IS NULL OR lease_until <= \(bind: stamp))
+                    AND destination NOT IN (\(leased) GROUP BY destination HAVING COUNT(*) >= \(bind: concurrency(nil)))
+                  ORDER BY priority DESC, next_attempt, id
+                  LIMIT \(bind: limit * 4)
+                  \(unsafeRaw: backend.skipLockedClause)) c
+            LEFT JOIN (SELECT destination, COUNT(*) AS n FROM (\(leased)) l GROUP BY destination) f ON f.destination = c.destination
+            LEFT JOIN site s ON s.host = c.destination AND (s.failure_streak > 0 OR s.dead = \(bind: true) OR s.blocked = \(bind: true))
+            ORDER BY c.priority DESC, c.next_attempt, c.id
             """).all().map { row in
             let destination = try row.value("destination", String.self)
             inFlight[destination] = Int(try row.value("in_flight", Int64.self))

@@ -26,9 +26,8 @@ struct SQLStoreSession: Sendable {
 protocol SQLBackend: Sendable {
     /// True when `error` is the database refusing a duplicate key.
     func isUniqueViolation(_ error: any Error) -> Bool
-    /// Appended to a SELECT that claims rows of `table` (a name or alias), so concurrent
-    /// claimers skip each other's rows.
-    func skipLockedClause(of table: String) -> String
+    /// Appended to a SELECT that claims rows, so concurrent claimers skip each other's rows.
+    var skipLockedClause: String { get }
     /// True when a `WITH` clause may delete rows (`WITH o AS (DELETE … RETURNING …) INSERT …`).
     var deletesInCommonTableExpressions: Bool { get }
     /// Appended to a SELECT whose rows are read, changed and written back in one transaction.

@@ -83,7 +83,7 @@ final class SQLiteStore: SQLStore {
 /// SQLite's answers to the backend questions.
 struct SQLiteBackend: SQLBackend {
     // SQLite writers are serialised already: one transaction at a time.
-    func skipLockedClause(of table: String) -> String { "" }
+    let skipLockedClause = ""
     let lockRowsClause = ""
     let deletesInCommonTableExpressions = false
 
