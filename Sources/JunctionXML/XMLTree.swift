@@ -36,11 +36,11 @@ public final class XMLTree {
         guard bytes.count <= min(maximumBytes, Int(Int32.max)) else { throw .tooLarge(limit: maximumBytes) }
         guard !bytes.isEmpty else { throw .notXML("empty document") }
         var bytes = bytes
-        var (parsed, error) = Self.read(bytes, url: url, encoding: resolved, parser: .strict)
+        var (parsed, error) = Self.read(&bytes, url: url, encoding: resolved, parser: .strict)
         isWellFormed = parsed != nil
         if parsed == nil {
             if XMLRepair.isASCIICompatible(resolved ?? "UTF-8") { bytes = XMLRepair.normalizeReferences(bytes) }
-            let second = Self.read(bytes, url: url, encoding: resolved, parser: .recover)
+            let second = Self.read(&bytes, url: url, encoding: resolved, parser: .recover)
             parsed = second.document
             error = error ?? second.error
         }
@@ -77,13 +77,9 @@ public final class XMLTree {
     /// The root element.
     public var root: Element? { xmlDocGetRootElement(document).map { Element(node: $0, tree: self) } }
 
-    private static func read(_ bytes: [UInt8], url: String?, encoding: String?, parser: XMLParserContext) -> (document: xmlDocPtr?, error: ParseError?) {
+    private static func read(_ bytes: inout [UInt8], url: String?, encoding: String?, parser: XMLParserContext) -> (document: xmlDocPtr?, error: ParseError?) {
         parser.withContext(documentSize: bytes.count) { context in
-            var document = bytes.withUnsafeBufferPointer { buffer in
-                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                    xmlCtxtReadMemory(context, $0, Int32(buffer.count), url, encoding, parser.options)
-                }
-            }
+            var document = parser.read(&bytes, url: url, encoding: encoding, in: context)
             if let parsed = document, xmlDocGetRootElement(parsed) == nil {
                 xmlFreeDoc(parsed)
                 document = nil

@@ -39,11 +39,7 @@ enum FeedDoctype {
     }
 
     private static func contains(_ bytes: ArraySlice<UInt8>, _ keyword: StaticString) -> Bool {
-        let count = keyword.utf8CodeUnitCount
-        guard bytes.count >= count else { return false }
-        return (bytes.startIndex...(bytes.endIndex - count)).contains { start in
-            (0..<count).allSatisfy { bytes[start + $0] == keyword.utf8Start[$0] }
-        }
+        bytes.withUnsafeBufferPointer { String.find(UnsafeBufferPointer(start: keyword.utf8Start, count: keyword.utf8CodeUnitCount), in: $0) }
     }
 
     /// `text` without its `<!KEYWORD …>` declarations, and their bodies.
