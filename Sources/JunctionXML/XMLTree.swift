@@ -148,16 +148,20 @@ public final class XMLTree {
 
         /// The attribute's value (entities expanded within the budget).
         public func attribute(_ name: String, namespace: String? = nil) -> String? {
-            var attribute = node.pointee.properties
-            while let current = attribute {
-                if xmlStrEqual(current.pointee.name, name) != 0, Self.isNamespace(current.pointee.ns, namespace) {
-                    var out = ""
-                    tree.appendText(of: current.pointee.children, to: &out, deep: false)
-                    return out
+            guard node.pointee.properties != nil else { return nil }
+            // One C string for the whole search (a small Swift string is copied at each implicit conversion).
+            return name.withCString { name in
+                var attribute = node.pointee.properties
+                while let current = attribute {
+                    if xmlStrEqual(current.pointee.name, name) != 0, Self.isNamespace(current.pointee.ns, namespace) {
+                        var out = ""
+                        tree.appendText(of: current.pointee.children, to: &out, deep: false)
+                        return out
+                    }
+                    attribute = current.pointee.next
                 }
-                attribute = current.pointee.next
+                return nil
             }
-            return nil
         }
 
         private static func isNamespace(_ ns: xmlNsPtr?, _ uri: String?) -> Bool {
@@ -167,16 +171,19 @@ public final class XMLTree {
 
         /// The value of the attribute without a namespace named `name` in any ASCII case.
         public func attribute(ignoringCase name: String) -> String? {
-            var attribute = node.pointee.properties
-            while let current = attribute {
-                if current.pointee.ns == nil, xmlStrcasecmp(current.pointee.name, name) == 0 {
-                    var out = ""
-                    tree.appendText(of: current.pointee.children, to: &out, deep: false)
-                    return out
+            guard node.pointee.properties != nil else { return nil }
+            return name.withCString { name in
+                var attribute = node.pointee.properties
+                while let current = attribute {
+                    if current.pointee.ns == nil, xmlStrcasecmp(current.pointee.name, name) == 0 {
+                        var out = ""
+                        tree.appendText(of: current.pointee.children, to: &out, deep: false)
+                        return out
+                    }
+                    attribute = current.pointee.next
                 }
-                attribute = current.pointee.next
+                return nil
             }
-            return nil
         }
 
         /// Whether the element has child elements (``children`` is not empty), found without listing them.
