@@ -56,14 +56,14 @@ struct FeedDecoding {
     init(_ bytes: Data, transport: FeedTransport) {
         var data = bytes[...]
         var bomEncoding = ""
-        let lead = Array(data.prefix(4))
+        let lead = data.withUnsafeBytes { Array($0.prefix(4)) }
         for (bom, name, skip) in Self.byteOrderMarks where lead.starts(with: bom) {
             if bom.count == 2, lead.dropFirst(2).starts(with: [0x00, 0x00]) { continue }
             bomEncoding = name
             data = data.dropFirst(skip)
             break
         }
-        let head = bomEncoding.isEmpty ? String(decoding: Array(data.prefix(512)), as: UTF8.self)
+        let head = bomEncoding.isEmpty ? String(decoding: data.prefix(512), as: UTF8.self)
             : (TextDecoding.decode(Array(data.prefix(2048)), encoding: bomEncoding) ?? "")
         var xmlEncoding = Self.declaredEncoding(head)?.lowercased() ?? ""
         if !bomEncoding.isEmpty, Self.unicodeLabels.contains(xmlEncoding) { xmlEncoding = bomEncoding }
