@@ -12,9 +12,18 @@ public enum TextDecoding {
         case "us-ascii", "ascii":
             return bytes.allSatisfy({ $0 < 0x80 }) ? String(decoding: bytes, as: UTF8.self) : nil
         case "iso-8859-1", "latin1", "latin-1", "l1", "iso8859-1":
-            var text = ""
-            text.unicodeScalars.append(contentsOf: bytes.map { Unicode.Scalar($0) })
-            return text
+            // Each byte is the code point of the same value: encoded as UTF-8 directly.
+            var utf8: [UInt8] = []
+            utf8.reserveCapacity(bytes.count * 2)
+            for byte in bytes {
+                if byte < 0x80 {
+                    utf8.append(byte)
+                } else {
+                    utf8.append(0xC0 | (byte >> 6))
+                    utf8.append(0x80 | (byte & 0x3F))
+                }
+            }
+            return String(decoding: utf8, as: UTF8.self)
         default:
             return convert(bytes, from: encoding)
         }

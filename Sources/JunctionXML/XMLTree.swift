@@ -34,16 +34,17 @@ public final class XMLTree {
     private init(bytes: [UInt8], url: String?, encoding resolved: String?, maximumBytes: Int) throws(XMLTreeError) {
         LibXML2.ensureSetUp()
         guard bytes.count <= min(maximumBytes, Int(Int32.max)) else { throw .tooLarge(limit: maximumBytes) }
+        guard !bytes.isEmpty else { throw .notXML("empty document") }
         var bytes = bytes
-        var (parsed, error) = Self.read(bytes, url: url, encoding: resolved, options: LibXML2.strictOptions)
+        var (parsed, error) = Self.read(&bytes, url: url, encoding: resolved, parser: .strict)
         isWellFormed = parsed != nil
         if parsed == nil {
             if XMLRepair.isASCIICompatible(resolved ?? "UTF-8") { bytes = XMLRepair.normalizeReferences(bytes) }
-            let second = Self.read(bytes, url: url, encoding: resolved, options: LibXML2.recoverOptions)
+            let second = Self.read(&bytes, url: url, encoding: resolved, parser: .recover)
             parsed = second.document
             error = error ?? second.error
         }
-        guard let parsed else { throw .notXML(error ?? "no root element") }
+        guard let parsed else { throw .notXML(error?.text ?? "no root element") }
         document = parsed
         self.url = url
     }
@@ -76,25 +77,34 @@ public final class XMLTree {
     /// The root element.
     public var root: Element? { xmlDocGetRootElement(document).map { Element(node: $0, tree: self) } }
 
-    private static func read(_ bytes: [UInt8], url: String?, encoding: String?, options: Int32) -> (document: xmlDocPtr?, error: String?) {
-        guard !bytes.isEmpty, let context = xmlNewParserCtxt() else { return (nil, bytes.isEmpty ? "empty document" : nil) }
-        defer { xmlFreeParserCtxt(context) }
-        var document = bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                xmlCtxtReadMemory(context, $0, Int32(buffer.count), url, encoding, options)
+    private static func read(_ bytes: inout [UInt8], url: String?, encoding: String?, parser: XMLParserContext) -> (document: xmlDocPtr?, error: ParseError?) {
+        parser.withContext(documentSize: bytes.count) { context in
+            var document = parser.read(&bytes, url: url, encoding: encoding, in: context)
+            if let parsed = document, xmlDocGetRootElement(parsed) == nil {
+                xmlFreeDoc(parsed)
+                document = nil
             }
-        }
-        if let parsed = document, xmlDocGetRootElement(parsed) == nil {
-            xmlFreeDoc(parsed)
-            document = nil
-        }
-        let error = xmlCtxtGetLastError(context)?.pointee
-        let message = error.flatMap { error -> String? in
+            return (document, xmlCtxtGetLastError(context).flatMap { ParseError($0.pointee) })
+        } ?? (nil, nil)
+    }
+
+    /// libxml2's last error for a parse, worded only when it is reported.
+    private struct ParseError {
+        var code: Int32
+        var line: Int32
+        var message: String?
+
+        /// nil when `error` is libxml2's "no error".
+        init?(_ error: xmlError) {
             guard error.code != 0 else { return nil }
-            let text = error.message.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "error \(error.code)"
-            return "line \(error.line): \(text)"
+            code = error.code
+            line = error.line
+            message = error.message.map { String(cString: $0) }
         }
-        return (document, message)
+
+        var text: String {
+            "line \(line): " + (message?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "error \(code)")
+        }
     }
 
     /// Appends the text of `first` and its siblings (unless `siblings` is false) and of their
@@ -138,16 +148,20 @@ public final class XMLTree {
 
         /// The attribute's value (entities expanded within the budget).
         public func attribute(_ name: String, namespace: String? = nil) -> String? {
-            var attribute = node.pointee.properties
-            while let current = attribute {
-                if xmlStrEqual(current.pointee.name, name) != 0, Self.isNamespace(current.pointee.ns, namespace) {
-                    var out = ""
-                    tree.appendText(of: current.pointee.children, to: &out, deep: false)
-                    return out
+            guard node.pointee.properties != nil else { return nil }
+            // One C string for the whole search (a small Swift string is copied at each implicit conversion).
+            return name.withCString { name in
+                var attribute = node.pointee.properties
+                while let current = attribute {
+                    if xmlStrEqual(current.pointee.name, name) != 0, Self.isNamespace(current.pointee.ns, namespace) {
+                        var out = ""
+                        tree.appendText(of: current.pointee.children, to: &out, deep: false)
+                        return out
+                    }
+                    attribute = current.pointee.next
                 }
-                attribute = current.pointee.next
+                return nil
             }
-            return nil
         }
 
         private static func isNamespace(_ ns: xmlNsPtr?, _ uri: String?) -> Bool {
@@ -157,16 +171,19 @@ public final class XMLTree {
 
         /// The value of the attribute without a namespace named `name` in any ASCII case.
         public func attribute(ignoringCase name: String) -> String? {
-            var attribute = node.pointee.properties
-            while let current = attribute {
-                if current.pointee.ns == nil, xmlStrcasecmp(current.pointee.name, name) == 0 {
-                    var out = ""
-                    tree.appendText(of: current.pointee.children, to: &out, deep: false)
-                    return out
+            guard node.pointee.properties != nil else { return nil }
+            return name.withCString { name in
+                var attribute = node.pointee.properties
+                while let current = attribute {
+                    if current.pointee.ns == nil, xmlStrcasecmp(current.pointee.name, name) == 0 {
+                        var out = ""
+                        tree.appendText(of: current.pointee.children, to: &out, deep: false)
+                        return out
+                    }
+                    attribute = current.pointee.next
                 }
-                attribute = current.pointee.next
+                return nil
             }
-            return nil
         }
 
         /// Whether the element has child elements (``children`` is not empty), found without listing them.

@@ -1,5 +1,6 @@
 import Foundation
 @testable import JunctionRSS
+import Synchronization
 import Testing
 
 /// The parse model on hand-made documents: formats, dates, encodings, relative URLs,
@@ -156,6 +157,23 @@ struct ParsingTests {
         #expect(ContinuousClock.now - start < .seconds(2))
         #expect(feed.isIllFormed)
         #expect((feed.title?.value.utf8.count ?? 0) < 1000)
+    }
+
+    @Test("documents parsed on many threads at once read as they do one at a time (libxml2 contexts are kept per thread)")
+    func concurrentParses() {
+        let documents = [
+            "<rss version=\"2.0\"><channel><title>A &amp; B</title><item><title>One</title></item></channel></rss>",
+            "<rss version=\"2.0\"><channel><title>a&hellip;b</title><item><title>Bad &nbsp; entity</title></item></channel></rss>",
+            "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title type=\"html\">&lt;b&gt;T&lt;/b&gt;</title><entry><title>E</title></entry></feed>",
+            "<rss version=\"2.0\"><channel><title>unclosed",
+        ].map { Data($0.utf8) }
+        let expected = documents.map { String(describing: FeedParser.parse($0)) }
+        let mismatches = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 400) { index in
+            let document = index % documents.count
+            if String(describing: FeedParser.parse(documents[document])) != expected[document] { mismatches.withLock { $0 += 1 } }
+        }
+        #expect(mismatches.withLock { $0 } == 0)
     }
 
     @Test("external entities are never loaded")

@@ -56,14 +56,14 @@ struct FeedDecoding {
     init(_ bytes: Data, transport: FeedTransport) {
         var data = bytes[...]
         var bomEncoding = ""
-        let lead = Array(data.prefix(4))
+        let lead = data.withUnsafeBytes { Array($0.prefix(4)) }
         for (bom, name, skip) in Self.byteOrderMarks where lead.starts(with: bom) {
             if bom.count == 2, lead.dropFirst(2).starts(with: [0x00, 0x00]) { continue }
             bomEncoding = name
             data = data.dropFirst(skip)
             break
         }
-        let head = bomEncoding.isEmpty ? String(decoding: Array(data.prefix(512)), as: UTF8.self)
+        let head = bomEncoding.isEmpty ? String(decoding: data.prefix(512), as: UTF8.self)
             : (TextDecoding.decode(Array(data.prefix(2048)), encoding: bomEncoding) ?? "")
         var xmlEncoding = Self.declaredEncoding(head)?.lowercased() ?? ""
         if !bomEncoding.isEmpty, Self.unicodeLabels.contains(xmlEncoding) { xmlEncoding = bomEncoding }
@@ -157,14 +157,20 @@ struct FeedDecoding {
     /// The document with its XML declaration replaced by one that names UTF-8 (the bytes the
     /// XML parser reads are UTF-8 whatever the source encoding was).
     var xmlUTF8: [UInt8] {
-        var out = Array("<?xml version='1.0' encoding='utf-8'?>".utf8)
-        out.reserveCapacity(out.count + utf8.count + 1)
-        if utf8.starts(with: "<?xml".utf8), let end = utf8.firstIndex(of: UInt8(ascii: ">")) {
-            out += utf8[(end + 1)...]
-        } else {
-            out.append(UInt8(ascii: "\n"))
-            out += utf8
+        utf8.withUnsafeBytes { bytes in
+            var out: [UInt8] = []
+            // Room for the terminator XMLTree adds, so that it needs no copy.
+            out.reserveCapacity(Self.utf8Declaration.count + bytes.count + 2)
+            out += Self.utf8Declaration
+            if bytes.starts(with: "<?xml".utf8), let end = bytes.firstIndex(of: UInt8(ascii: ">")) {
+                out += bytes[(end + 1)...]
+            } else {
+                out.append(UInt8(ascii: "\n"))
+                out += bytes
+            }
+            return out
         }
-        return out
     }
+
+    private static let utf8Declaration = Array("<?xml version='1.0' encoding='utf-8'?>".utf8)
 }

@@ -13,9 +13,9 @@ enum FeedDoctype {
             break
         }
         let split = start + 1
-        guard utf8[..<split].indices.dropLast().contains(where: { utf8[$0] == UInt8(ascii: "<") && utf8[$0 + 1] == UInt8(ascii: "!") }) else {
-            return (utf8, false)
-        }
+        // Only DOCTYPE and ENTITY declarations are rewritten: a prolog without them (comments
+        // alone, as in many feeds) stays as it is.
+        guard contains(utf8[..<split], "<!DOCTYPE") || contains(utf8[..<split], "<!ENTITY") else { return (utf8, false) }
         let head = String(decoding: utf8[..<split], as: UTF8.self)
         let (withoutEntities, entities) = removing("ENTITY", from: head)
         let (out, doctypes) = removing("DOCTYPE", from: withoutEntities)
@@ -36,6 +36,10 @@ enum FeedDoctype {
             prolog += replacement
         }
         return (Array(prolog.utf8) + utf8[split...], isNetscape)
+    }
+
+    private static func contains(_ bytes: ArraySlice<UInt8>, _ keyword: StaticString) -> Bool {
+        bytes.withUnsafeBufferPointer { String.find(UnsafeBufferPointer(start: keyword.utf8Start, count: keyword.utf8CodeUnitCount), in: $0) }
     }
 
     /// `text` without its `<!KEYWORD …>` declarations, and their bodies.

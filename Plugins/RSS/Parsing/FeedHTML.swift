@@ -131,8 +131,9 @@ enum FeedHTML {
         var i = 0
         while i < text.count {
             guard text[i] == UInt8(ascii: "<") else {
-                out.append(text[i])
-                i += 1
+                let next = text[i...].firstIndex(of: UInt8(ascii: "<")) ?? text.count
+                out += text[i..<next]
+                i = next
                 continue
             }
             var nameEnd = i + 1

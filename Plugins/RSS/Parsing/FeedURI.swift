@@ -91,7 +91,9 @@ enum FeedURI {
     }
 
     private static func removingDotSegments(_ path: String) -> String {
-        guard path.split(separator: "/", omittingEmptySubsequences: false).contains(where: { $0 == "." || $0 == ".." }) else { return path }
+        // A dot segment starts the path or follows a slash.
+        guard path.utf8.first == UInt8(ascii: ".") || path.mightContain(ascii: "/."),
+              path.split(separator: "/", omittingEmptySubsequences: false).contains(where: { $0 == "." || $0 == ".." }) else { return path }
         var input = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         let absolute = path.hasPrefix("/")
         if absolute { input.removeFirst() }

@@ -6,7 +6,7 @@ enum JSONFeedReader {
     static func isJSONFeed(_ utf8: Data, mediaType: String) -> Bool {
         if mediaType == "application/feed+json" || mediaType == "application/json" || mediaType.hasSuffix("+json") { return true }
         let head = utf8.prefix(4096)
-        guard let first = head.first(where: { !$0.isHTMLSpace }) else { return false }
+        guard let first = head.withUnsafeBytes({ $0.first(where: { !$0.isHTMLSpace }) }) else { return false }
         return first == UInt8(ascii: "{") && String(decoding: head, as: UTF8.self).contains("jsonfeed.org/version")
     }
 

@@ -21,7 +21,8 @@ extension String {
         } ?? true
     }
 
-    private static func find(_ needle: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Whether `bytes` contain `needle` (not empty).
+    static func find(_ needle: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress, bytes.count >= needle.count else { return false }
         var start = 0
         while start <= bytes.count - needle.count,

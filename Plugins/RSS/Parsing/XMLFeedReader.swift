@@ -84,8 +84,13 @@ struct XMLFeedReader {
     }
 
     private static func rssVersion(_ attribute: String) -> String {
-        if let known = ["0.91": "rss091u", "0.92": "rss092", "0.93": "rss093", "0.94": "rss094"][attribute] { return known }
-        return attribute.hasPrefix("2.") ? "rss20" : "rss"
+        switch attribute {
+        case "0.91": "rss091u"
+        case "0.92": "rss092"
+        case "0.93": "rss093"
+        case "0.94": "rss094"
+        default: attribute.hasPrefix("2.") ? "rss20" : "rss"
+        }
     }
 
     /// `title`, `dc_creator`, `content_encoded`, …: the name feedparser's handlers use.
