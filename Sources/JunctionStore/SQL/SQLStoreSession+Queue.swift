@@ -46,31 +46,27 @@ extension SQLStoreSession: QueueRecords {
     func claimDueEntries(now: Date, limit: Int, owner: String, leaseUntil: Date, concurrency: (Site?) -> Int) async throws -> [QueueEntry] {
         guard limit > 0 else { return [] }
         let stamp = now.millisecondsSince1970
-        // One read, from the claim index without payloads: the due entries, each with how many
-        // of its destination's are in flight and, when that site is failing, dead or blocked,
-        // its site. Destinations with no room left even when healthy stay out, so a backlog to
-        // one host cannot fill the window and starve the others; a troubled destination's
-        // smaller limit is applied below.
         var inFlight: [String: Int] = [:]
-        var sites: [String: Site] = [:]
-        let leased: SQLQueryString = "SELECT destination FROM outq WHERE state = 'pending' AND lease_until > \(bind: stamp)"
-        let candidates = try await db.raw("""
-            SELECT c.id, c.destination, COALESCE(f.n, 0) AS in_flight, s.*
-            FROM (SELECT id, destination, priority, next_attempt FROM outq
-                  WHERE state = 'pending' AND next_attempt <= \(bind: stamp) AND (lease_until IS NULL OR lease_until <= \(bind: stamp))
-                    AND destination NOT IN (\(leased) GROUP BY destination HAVING COUNT(*) >= \(bind: concurrency(nil)))
-                  ORDER BY priority DESC, next_attempt, id
-                  LIMIT \(bind: limit * 4)
-                  \(unsafeRaw: backend.skipLockedClause)) c
-            LEFT JOIN (SELECT destination, COUNT(*) AS n FROM (\(leased)) l GROUP BY destination) f ON f.destination = c.destination
-            LEFT JOIN site s ON s.host = c.destination AND (s.failure_streak > 0 OR s.dead = \(bind: true) OR s.blocked = \(bind: true))
-            ORDER BY c.priority DESC, c.next_attempt, c.id
-            """).all().map { row in
-            let destination = try row.value("destination", String.self)
-            inFlight[destination] = Int(try row.value("in_flight", Int64.self))
-            if try !row.decodeNil(column: "host") { sites[destination] = try Self.site(row) }
-            return (id: try row.value("id", Int64.self), destination: destination)
+        for row in try await db.raw("""
+            SELECT destination, COUNT(*) AS n FROM outq WHERE lease_until > \(bind: stamp) AND state = 'pending' GROUP BY destination
+            """).all() {
+            inFlight[try row.value("destination")] = Int(try row.value("n", Int64.self))
         }
+        // Destinations with no room left stay out of the candidates, so a backlog to one host
+        // cannot fill the window and starve the others. (A troubled destination's smaller limit
+        // is applied to the candidates below, once its site is read.)
+        let full = inFlight.filter { $0.value >= concurrency(nil) }.keys.sorted().prefix(Self.bindsPerQuery)
+        let skipFull: SQLQueryString = full.isEmpty ? "" : "AND destination NOT IN (\(SQLList(full.map { SQLBind($0) })))"
+        // Candidates come from the claim index alone, without their payloads.
+        let candidates = try await db.raw("""
+            SELECT id, destination FROM outq
+            WHERE state = 'pending' AND next_attempt <= \(bind: stamp) AND (lease_until IS NULL OR lease_until <= \(bind: stamp)) \(skipFull)
+            ORDER BY priority DESC, next_attempt, id
+            LIMIT \(bind: limit * 4)
+            \(unsafeRaw: backend.skipLockedClause)
+            """).all().map { (id: try $0.value("id", Int64.self), destination: try $0.value("destination", String.self)) }
+        let hosts = Set(candidates.map(\.destination)).union(inFlight.keys)
+        let sites = Dictionary(try await troubledSites(hosts: Array(hosts)).map { ($0.host, $0) }, uniquingKeysWith: { first, _ in first })
         var chosen: [Int64] = []
         for candidate in candidates where chosen.count < limit {
             guard inFlight[candidate.destination, default: 0] < concurrency(sites[candidate.destination]) else { continue }
@@ -84,6 +80,19 @@ extension SQLStoreSession: QueueRecords {
             RETURNING *
             """).all().map(Self.entry).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         return chosen.compactMap { claimed[$0] }
+    }
+
+    /// The failing, dead or blocked sites among `hosts`: a healthy site's limit is the same as an
+    /// unknown one's, so only these need reading.
+    private func troubledSites(hosts: [String]) async throws -> [Site] {
+        var found: [Site] = []
+        for chunk in hosts.chunked(maximum: Self.bindsPerQuery) {
+            found += try await db.raw("""
+                SELECT * FROM site WHERE host IN (\(SQLList(chunk.map { SQLBind($0) })))
+                    AND (failure_streak > 0 OR dead = \(bind: true) OR blocked = \(bind: true))
+                """).all().map(Self.site)
+        }
+        return found
     }
 
     func finishEntries(_ attempts: [FinishedAttempt], now: Date) async throws {
