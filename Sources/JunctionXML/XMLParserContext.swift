@@ -72,6 +72,7 @@ extension XMLParserContext {
     /// NUL-terminated for the parse, instead of copied into a libxml2 input buffer, whose
     /// end-of-input checks cost small documents a tenth of their parse.
     func read(_ bytes: inout [UInt8], url: String?, encoding: String?, in context: xmlParserCtxtPtr) -> xmlDocPtr? {
+        guard !bytes.isEmpty else { return nil }
         let hasNUL = bytes.withUnsafeBytes { memchr($0.baseAddress!, 0, $0.count) != nil }
         guard encoding == nil, !hasNUL else {
             return bytes.withUnsafeBufferPointer { buffer in

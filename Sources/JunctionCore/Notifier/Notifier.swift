@@ -101,15 +101,15 @@ public struct Notifier: Sendable {
             }
             var delivery = HubDelivery(state: state, network: key.network, host: key.host, recipients: recipients)
             delivery = await hooks.run(.notifierHub, delivery)
-            if delivery.entries.isEmpty, item != nil, drivers[key.network] != nil {
+            if delivery.entries.isEmpty {
                 unencoded[key.network, default: []].append(deliveries.count)
             }
             deliveries.append(delivery)
         }
         if let item {
             for (network, indices) in unencoded.sorted(by: { $0.key < $1.key }) {
-                encode(item, event: event, from: channel, driver: drivers[network]!, into: &deliveries, at: indices,
-                       reports: &reports, now: now)
+                guard let driver = drivers[network] else { continue }
+                encode(item, event: event, from: channel, driver: driver, into: &deliveries, at: indices, reports: &reports, now: now)
             }
         }
         // One enqueue per network, not per hub: a fan-out to hundreds of hubs is a few statements.
@@ -126,18 +126,20 @@ public struct Notifier: Sendable {
     /// recipients are reported refused.
     private func encode(_ item: Item, event: NotifierEvent, from channel: Channel, driver: any Driver,
                         into deliveries: inout [HubDelivery], at indices: [Int], reports: inout [DeliveryReport], now: Date) {
-        let indices = indices.filter { deliveries[$0].recipients.first?.hublocs.contains(where: { !$0.isDeleted }) == true }
+        // The hub's endpoint is where its first recipient is served.
+        let targets = indices.compactMap { index in
+            deliveries[index].recipients.first?.hublocs.first(where: { !$0.isDeleted }).map { (index: index, endpoint: $0.endpoint) }
+        }
         do {
-            let payloads = try driver.encode(item, event: event, forEach: indices.map { deliveries[$0].recipients }, from: channel)
-            for (index, payload) in zip(indices, payloads) {
-                let delivery = deliveries[index]
-                let endpoint = delivery.recipients[0].hublocs.first(where: { !$0.isDeleted })!.endpoint
-                deliveries[index].entries = [QueueEntryDraft(destination: delivery.host, endpoint: endpoint, payload: payload,
-                                                             contentType: driver.contentType, recipients: delivery.recipients.map(\.xchan.hash))]
+            let payloads = try driver.encode(item, event: event, forEach: targets.map { deliveries[$0.index].recipients }, from: channel)
+            for (target, payload) in zip(targets, payloads) {
+                let delivery = deliveries[target.index]
+                deliveries[target.index].entries = [QueueEntryDraft(destination: delivery.host, endpoint: target.endpoint, payload: payload,
+                                                                    contentType: driver.contentType, recipients: delivery.recipients.map(\.xchan.hash))]
             }
         } catch {
             logger.error("encoding an item failed", metadata: ["driver": "\(driver.network)", "error": "\(error)"])
-            for delivery in indices.map({ deliveries[$0] }) {
+            for delivery in targets.map({ deliveries[$0.index] }) {
                 for recipient in delivery.recipients {
                     reports.append(DeliveryReport(itemID: item.id, recipient: recipient.xchan.hash, destination: delivery.host,
                                                   queueEntryID: nil, status: .refused, reason: "the \(driver.network) driver cannot encode it",
