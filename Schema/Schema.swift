@@ -8,6 +8,7 @@ public enum Schema {
         .itemPermalink,
         .queueClaims,
         .queueLeaseCounts,
+        .queueClaimOrder,
     ]
 
     /// The version a database has once every migration ran.

@@ -145,7 +145,7 @@ struct DeliveryTests {
             let later = now.addingTimeInterval(2)
             func claim(_ owner: String) async throws -> [String] {
                 try await store.write {
-                    try await $0.claimDueEntries(now: later, limit: 8, owner: owner, leaseUntil: later.addingTimeInterval(60), concurrency: { _ in 4 })
+                    try await $0.claimDueEntries(now: later, limit: 8, owner: owner, leaseUntil: later.addingTimeInterval(60), policy: DeliveryPolicy())
                 }.map(\.destination)
             }
             // The first claim fills slow.example's four slots from a window of its entries; the
@@ -433,15 +433,15 @@ struct DeliveryTests {
                                         contentType: "text/plain", recipients: ["r"])
             try await store.write { _ = try await $0.enqueue([draft], network: "fake", channelID: nil, itemID: nil, now: Date()) }
             let now = Date()
-            let first = try await store.write { try await $0.claimDueEntries(now: now, limit: 10, owner: "a", leaseUntil: now.addingTimeInterval(60), concurrency: { _ in 4 }) }
+            let first = try await store.write { try await $0.claimDueEntries(now: now, limit: 10, owner: "a", leaseUntil: now.addingTimeInterval(60), policy: DeliveryPolicy()) }
             #expect(first.count == 1 && first.first?.attempts == 1 && first.first?.payload == Data("p".utf8))
-            let meanwhile = try await store.write { try await $0.claimDueEntries(now: now.addingTimeInterval(30), limit: 10, owner: "b", leaseUntil: now.addingTimeInterval(90), concurrency: { _ in 4 }) }
+            let meanwhile = try await store.write { try await $0.claimDueEntries(now: now.addingTimeInterval(30), limit: 10, owner: "b", leaseUntil: now.addingTimeInterval(90), policy: DeliveryPolicy()) }
             #expect(meanwhile.isEmpty)
-            let later = try await store.write { try await $0.claimDueEntries(now: now.addingTimeInterval(61), limit: 10, owner: "b", leaseUntil: now.addingTimeInterval(120), concurrency: { _ in 4 }) }
+            let later = try await store.write { try await $0.claimDueEntries(now: now.addingTimeInterval(61), limit: 10, owner: "b", leaseUntil: now.addingTimeInterval(120), policy: DeliveryPolicy()) }
             #expect(later.map(\.id) == first.map(\.id) && later.first?.attempts == 2)
             // A runner that stops before attempting what it claimed gives it back, uncounted.
             try await store.write { try await $0.returnEntries(ids: later.map(\.id), owner: "b") }
-            let again = try await store.write { try await $0.claimDueEntries(now: now.addingTimeInterval(62), limit: 10, owner: "c", leaseUntil: now.addingTimeInterval(120), concurrency: { _ in 4 }) }
+            let again = try await store.write { try await $0.claimDueEntries(now: now.addingTimeInterval(62), limit: 10, owner: "c", leaseUntil: now.addingTimeInterval(120), policy: DeliveryPolicy()) }
             #expect(again.map(\.id) == first.map(\.id) && again.first?.attempts == 2)
         }
     }

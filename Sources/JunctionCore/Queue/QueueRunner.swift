@@ -102,10 +102,10 @@ public final class QueueRunner: Service, Sendable {
     }
 
     /// How many entries, per worker, a claim fills the waiting list up to.
-    static let claimAhead = 4
+    static let claimAhead = 8
     /// How many entries, per worker, may wait before a claim starts: claims take a while, and the
     /// workers go on with the waiting ones meanwhile.
-    static let claimBelow = 2
+    static let claimBelow = 4
     /// How many attempts, per worker, may have ended and not be recorded yet.
     static let unrecorded = 3
 
@@ -174,8 +174,7 @@ public final class QueueRunner: Service, Sendable {
             let policy = configuration.policy
             entries = try await store.write { session in
                 try await session.claimDueEntries(now: now, limit: limit, owner: owner,
-                                                  leaseUntil: now.addingTimeInterval(policy.lease),
-                                                  concurrency: { policy.concurrency(for: $0, now: now) })
+                                                  leaseUntil: now.addingTimeInterval(policy.lease), policy: policy)
             }
         } catch is CancellationError {
         } catch {

@@ -10,10 +10,10 @@ public protocol QueueRecords: Sendable {
     /// Writes reports for recipients the notifier did not enqueue (refused before sending).
     func recordReports(_ reports: [DeliveryReport]) async throws
 
-    /// Leases up to `limit` due entries to `owner` until `leaseUntil`, never more in flight per
-    /// destination than `concurrency` allows for its site; counts the attempt.
-    func claimDueEntries(now: Date, limit: Int, owner: String, leaseUntil: Date,
-                         concurrency: (Site?) -> Int) async throws -> [QueueEntry]
+    /// Leases up to `limit` due entries to `owner` until `leaseUntil`, oldest first, never more in
+    /// flight per destination than `policy` allows for its site (``DeliveryPolicy/concurrency(for:now:)``);
+    /// counts the attempt.
+    func claimDueEntries(now: Date, limit: Int, owner: String, leaseUntil: Date, policy: DeliveryPolicy) async throws -> [QueueEntry]
 
     /// Records the end of attempts: removes delivered and refused entries, reschedules or
     /// dead-letters the rest, and updates their reports.

@@ -49,6 +49,8 @@ struct PostgresBackend: SQLBackend {
     let skipLockedClause = "FOR UPDATE SKIP LOCKED"
     let lockRowsClause = "FOR UPDATE"
     let deletesInCommonTableExpressions = true
+    let claimsInOneStatement = true
+    let bindsArrays = true
 
     func jsonArrayElements(_ column: String) -> String { "jsonb_array_elements_text(\(column)::jsonb) AS r(value)" }
 

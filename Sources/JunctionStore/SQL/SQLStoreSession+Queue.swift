@@ -1,5 +1,7 @@
 import Foundation
 import JunctionCore
+import NIOCore
+import NIOFoundationCompat
 import SQLKit
 
 extension SQLStoreSession: QueueRecords {
@@ -7,6 +9,26 @@ extension SQLStoreSession: QueueRecords {
     func enqueue(_ drafts: [QueueEntryDraft], network: String, channelID: Int64?, itemID: Int64?, now: Date) async throws -> [Int64] {
         var ids: [Int64] = []
         let stamp = now.millisecondsSince1970
+        if backend.bindsArrays {
+            // One statement and eight values for all the entries: a fan-out to hundreds of hubs
+            // binds a column per value, not a value per column and row.
+            for chunk in drafts.chunked(maximum: Self.bindsPerQuery) {
+                ids += try await db.raw("""
+                    INSERT INTO outq (driver, network, destination, endpoint, payload, content_type, channel_id, item_id, recipients,
+                                      priority, state, attempts, created, next_attempt)
+                    SELECT d.driver, \(bind: network), d.destination, d.endpoint, d.payload, d.content_type, \(bind: channelID),
+                           \(bind: itemID), d.recipients, d.priority, 'pending', 0, \(bind: stamp), \(bind: stamp)
+                    FROM unnest(\(bind: chunk.map(\.driver))::text[], \(bind: chunk.map(\.destination))::text[],
+                                \(bind: chunk.map(\.endpoint))::text[], \(bind: chunk.map { ByteBuffer(data: $0.payload) })::bytea[],
+                                \(bind: chunk.map(\.contentType))::text[], \(bind: chunk.map { JSONStringArray.text($0.recipients) })::text[],
+                                \(bind: chunk.map { Int64($0.priority) })::bigint[])
+                         WITH ORDINALITY AS d(driver, destination, endpoint, payload, content_type, recipients, priority, n)
+                    ORDER BY d.n
+                    RETURNING id
+                    """).all().map { try $0.value("id", Int64.self) }.sorted()  // ids are drawn in insertion order
+            }
+            return ids
+        }
         for chunk in drafts.chunked(maximum: 100) {
             let rows = try chunk.map { draft in
                 SQLGroupExpression([
@@ -41,58 +63,6 @@ extension SQLStoreSession: QueueRecords {
                 VALUES \(SQLList(rows))
                 """).run()
         }
-    }
-
-    func claimDueEntries(now: Date, limit: Int, owner: String, leaseUntil: Date, concurrency: (Site?) -> Int) async throws -> [QueueEntry] {
-        guard limit > 0 else { return [] }
-        let stamp = now.millisecondsSince1970
-        var inFlight: [String: Int] = [:]
-        for row in try await db.raw("""
-            SELECT destination, COUNT(*) AS n FROM outq WHERE lease_until > \(bind: stamp) AND state = 'pending' GROUP BY destination
-            """).all() {
-            inFlight[try row.value("destination")] = Int(try row.value("n", Int64.self))
-        }
-        // Destinations with no room left stay out of the candidates, so a backlog to one host
-        // cannot fill the window and starve the others. (A troubled destination's smaller limit
-        // is applied to the candidates below, once its site is read.)
-        let full = inFlight.filter { $0.value >= concurrency(nil) }.keys.sorted().prefix(Self.bindsPerQuery)
-        let skipFull: SQLQueryString = full.isEmpty ? "" : "AND destination NOT IN (\(SQLList(full.map { SQLBind($0) })))"
-        // Candidates come from the claim index alone, without their payloads.
-        let candidates = try await db.raw("""
-            SELECT id, destination FROM outq
-            WHERE state = 'pending' AND next_attempt <= \(bind: stamp) AND (lease_until IS NULL OR lease_until <= \(bind: stamp)) \(skipFull)
-            ORDER BY priority DESC, next_attempt, id
-            LIMIT \(bind: limit * 4)
-            \(unsafeRaw: backend.skipLockedClause)
-            """).all().map { (id: try $0.value("id", Int64.self), destination: try $0.value("destination", String.self)) }
-        let hosts = Set(candidates.map(\.destination)).union(inFlight.keys)
-        let sites = Dictionary(try await troubledSites(hosts: Array(hosts)).map { ($0.host, $0) }, uniquingKeysWith: { first, _ in first })
-        var chosen: [Int64] = []
-        for candidate in candidates where chosen.count < limit {
-            guard inFlight[candidate.destination, default: 0] < concurrency(sites[candidate.destination]) else { continue }
-            inFlight[candidate.destination, default: 0] += 1
-            chosen.append(candidate.id)
-        }
-        guard !chosen.isEmpty else { return [] }
-        let claimed = Dictionary(try await db.raw("""
-            UPDATE outq SET lease_until = \(bind: leaseUntil.millisecondsSince1970), lease_owner = \(bind: owner), attempts = attempts + 1
-            WHERE id IN (\(SQLList(chosen.map { SQLBind($0) })))
-            RETURNING *
-            """).all().map(Self.entry).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        return chosen.compactMap { claimed[$0] }
-    }
-
-    /// The failing, dead or blocked sites among `hosts`: a healthy site's limit is the same as an
-    /// unknown one's, so only these need reading.
-    private func troubledSites(hosts: [String]) async throws -> [Site] {
-        var found: [Site] = []
-        for chunk in hosts.chunked(maximum: Self.bindsPerQuery) {
-            found += try await db.raw("""
-                SELECT * FROM site WHERE host IN (\(SQLList(chunk.map { SQLBind($0) })))
-                    AND (failure_streak > 0 OR dead = \(bind: true) OR blocked = \(bind: true))
-                """).all().map(Self.site)
-        }
-        return found
     }
 
     func finishEntries(_ attempts: [FinishedAttempt], now: Date) async throws {
@@ -265,7 +235,7 @@ extension SQLStoreSession: QueueRecords {
         }
     }
 
-    private static func entry(_ row: any SQLRow) throws -> QueueEntry {
+    static func entry(_ row: any SQLRow) throws -> QueueEntry {
         QueueEntry(
             id: try row.value("id"), driver: try row.value("driver"), network: try row.value("network"),
             destination: try row.value("destination"), endpoint: try row.value("endpoint"), payload: try row.value("payload", Data.self),

@@ -30,6 +30,11 @@ protocol SQLBackend: Sendable {
     var skipLockedClause: String { get }
     /// True when a `WITH` clause may delete rows (`WITH o AS (DELETE … RETURNING …) INSERT …`).
     var deletesInCommonTableExpressions: Bool { get }
+    /// True when a claim is best made as one statement (a server a round trip away), rather than
+    /// as the few simple reads an in-process database plans better.
+    var claimsInOneStatement: Bool { get }
+    /// True when a value may be an array, expanded with `unnest($1::text[], …)`.
+    var bindsArrays: Bool { get }
     /// Appended to a SELECT whose rows are read, changed and written back in one transaction.
     var lockRowsClause: String { get }
     /// A FROM item (alias `r`, column `value`) with one row per element of the JSON text array

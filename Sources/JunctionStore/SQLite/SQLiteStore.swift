@@ -86,6 +86,8 @@ struct SQLiteBackend: SQLBackend {
     let skipLockedClause = ""
     let lockRowsClause = ""
     let deletesInCommonTableExpressions = false
+    let claimsInOneStatement = false
+    let bindsArrays = false
 
     func jsonArrayElements(_ column: String) -> String { "json_each(\(column)) AS r" }
 
