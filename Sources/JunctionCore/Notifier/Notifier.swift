@@ -16,12 +16,16 @@ public struct Notifier: Sendable {
     private let audiences = AudienceCache()
     /// Called after entries were queued, to wake the queue runner.
     private let onEnqueue: @Sendable () -> Void
+    /// This process's runner, which takes fresh entries without claiming them when it has room.
+    private let handoff: QueueHandoff?
 
-    public init(store: any Store, hooks: HookRegistry, drivers: [any Driver], logger: Logger, onEnqueue: @escaping @Sendable () -> Void = {}) {
+    public init(store: any Store, hooks: HookRegistry, drivers: [any Driver], logger: Logger, handoff: QueueHandoff? = nil,
+                onEnqueue: @escaping @Sendable () -> Void = {}) {
         self.store = store
         self.hooks = hooks
         self.drivers = Dictionary(drivers.map { ($0.network, $0) }, uniquingKeysWith: { first, _ in first })
         self.logger = logger
+        self.handoff = handoff
         self.onEnqueue = onEnqueue
     }
 
@@ -113,12 +117,57 @@ public struct Notifier: Sendable {
             }
         }
         // One enqueue per network, not per hub: a fan-out to hundreds of hubs is a few statements.
-        for (network, entries) in Dictionary(grouping: deliveries, by: \.network).mapValues({ $0.flatMap(\.entries) })
-            .sorted(by: { $0.key < $1.key }) where !entries.isEmpty {
-            result.entryIDs += try await session.enqueue(entries, network: network, channelID: channel.id, itemID: itemID, now: now)
-        }
+        let byNetwork = Dictionary(grouping: deliveries, by: \.network).mapValues({ $0.flatMap(\.entries) })
+            .sorted(by: { $0.key < $1.key }).filter { !$0.value.isEmpty }
+        // Hubs whose sites were read and found healthy may get theirs straight from the runner.
+        let healthy = Set(byHub.keys.map(\.host).filter { host in sites[host].map { $0.failureStreak == 0 && !$0.isDead && !$0.isBlocked } ?? true })
+        result.entryIDs = try await enqueue(byNetwork.map { ($0.key, $0.value) }, channelID: channel.id, itemID: itemID,
+                                            healthy: healthy, session: session, now: now)
         try await session.recordReports(reports)
         return result
+    }
+
+    /// Queues each network's entries, handing as many as the runner has room for straight to it:
+    /// written leased to it, and passed to it once the transaction commits. Only entries to
+    /// `healthy` destinations go that way, within each destination's limit (counting what is in
+    /// flight there already); a failing destination's entries wait for its probe as usual.
+    private func enqueue(_ byNetwork: [(network: String, entries: [QueueEntryDraft])], channelID: Int64, itemID: Int64?,
+                         healthy: Set<String>, session: any StoreSession, now: Date) async throws -> [Int64] {
+        let reservation = handoff?.reserve(byNetwork.reduce(0) { $0 + $1.entries.count }, now: now)
+        var inFlight = reservation == nil ? [:] : try await session.leasedEntries(now: now)
+        var ids: [Int64] = []
+        var handed: [QueueEntry] = []
+        for (network, entries) in byNetwork {
+            var leased: [QueueEntryDraft] = []
+            var waiting: [QueueEntryDraft] = []
+            for draft in entries {
+                if let reservation, handed.count + leased.count < reservation.count, healthy.contains(draft.destination),
+                   inFlight[draft.destination, default: 0] < reservation.perDestination {
+                    inFlight[draft.destination, default: 0] += 1
+                    leased.append(draft)
+                } else {
+                    waiting.append(draft)
+                }
+            }
+            if let reservation, !leased.isEmpty {
+                let leasedIDs = try await session.enqueue(leased, network: network, channelID: channelID, itemID: itemID, now: now,
+                                                          lease: reservation.lease)
+                handed += zip(leasedIDs, leased).map { id, draft in
+                    QueueEntry(id: id, driver: draft.driver, network: network, destination: draft.destination, endpoint: draft.endpoint,
+                               payload: draft.payload, contentType: draft.contentType, channelID: channelID, itemID: itemID,
+                               recipients: draft.recipients, priority: draft.priority, state: .pending, attempts: 1, created: now,
+                               nextAttempt: now, lastError: nil)
+                }
+                ids += leasedIDs
+            }
+            if !waiting.isEmpty {
+                ids += try await session.enqueue(waiting, network: network, channelID: channelID, itemID: itemID, now: now, lease: nil)
+            }
+        }
+        if let handoff, let reservation, !handed.isEmpty {
+            session.afterCommit { [handed] in handoff.deliver(handed, reservation: reservation) }
+        }
+        return ids
     }
 
     /// Fills the entries of `deliveries[indices]` (all of `driver`'s network) with the driver's

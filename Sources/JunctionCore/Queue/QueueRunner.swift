@@ -29,6 +29,7 @@ public final class QueueRunner: Service, Sendable {
     // Not ProcessInfo.hostName: it resolves the name through DNS and can stall start-up for seconds.
     private let owner = "\(getpid()):\(UUID().uuidString.prefix(8))"
     private let wake: WakeSignal
+    private let handoff: QueueHandoff?
     private let inFlight = Mutex(0)
     /// Claimed entries waiting for a worker, and whether a claim is under way.
     private let dispatch = Mutex(Dispatch())
@@ -40,9 +41,12 @@ public final class QueueRunner: Service, Sendable {
         var exhausted: ContinuousClock.Instant?
     }
 
+    /// Entries the notifier queues in this process arrive through `handoff` when the runner has
+    /// room, already leased to it; `handoff` must signal `wake`.
     public init(store: any Store, hooks: HookRegistry, drivers: @escaping @Sendable () -> [String: any QueueDriver],
-                configuration: Configuration = .init(), wake: WakeSignal = WakeSignal(), logger: Logger) {
+                configuration: Configuration = .init(), wake: WakeSignal = WakeSignal(), handoff: QueueHandoff? = nil, logger: Logger) {
         self.wake = wake
+        self.handoff = handoff
         self.store = store
         self.hooks = hooks
         self.drivers = drivers
@@ -60,8 +64,10 @@ public final class QueueRunner: Service, Sendable {
         // An entry that waited this long is given back rather than started, so it is never
         // still being delivered when its lease runs out and another worker may take it.
         let freshness = Duration.seconds(configuration.policy.lease / 2)
+        handoff?.open(owner: owner, lease: configuration.policy.lease, perDestination: configuration.policy.perDestinationConcurrency)
         await withDiscardingTaskGroup { tasks in
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                collectHandedOff()
                 var started = 0
                 var stale: [QueueEntry] = []
                 // Attempts not yet recorded count: their entries are still leased and a crash
@@ -92,11 +98,13 @@ public final class QueueRunner: Service, Sendable {
                 }
             }
         }
-        // Deliveries and the claim in flight have finished; what was claimed but not started goes back.
-        await giveBack(dispatch.withLock { dispatch in
+        // Deliveries and the claim in flight have finished; what was claimed or handed over but
+        // not started goes back.
+        let unstarted = dispatch.withLock { dispatch in
             defer { dispatch.ready = [] }
             return dispatch.ready.map(\.entry)
-        })
+        }
+        await giveBack(unstarted + (handoff?.close() ?? []))
         recorder.finish()
         await recording
     }
@@ -108,6 +116,16 @@ public final class QueueRunner: Service, Sendable {
     static let claimBelow = 4
     /// How many attempts, per worker, may have ended and not be recorded yet.
     static let unrecorded = 3
+
+    /// Moves what the notifier handed over into the waiting list, and tells it how much more the
+    /// list has room for: as much as a claim would fill it to.
+    private func collectHandedOff() {
+        guard let handoff else { return }
+        dispatch.withLock { dispatch in
+            dispatch.ready += handoff.collect(free: Self.claimAhead * configuration.workers - dispatch.ready.count)
+                .map { ($0.entry, $0.reserved) }
+        }
+    }
 
     /// Returns claimed entries that were not attempted to the queue, due at once.
     private func giveBack(_ entries: [QueueEntry]) async {

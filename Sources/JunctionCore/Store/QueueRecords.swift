@@ -2,10 +2,15 @@ public import Foundation
 
 /// The outbound queue (`outq`) and the delivery reports (`dreport`).
 public protocol QueueRecords: Sendable {
-    /// Enqueues `drafts` and writes a `queued` report for each of their recipients; returns the
-    /// new entry ids.
+    /// Enqueues `drafts`, due at `now`, and returns the new entry ids in the drafts' order. With a
+    /// `lease` the entries are written already claimed by it, their first attempt counted (see
+    /// ``QueueHandoff``). Their reports come from the queue while they wait.
     @discardableResult
-    func enqueue(_ drafts: [QueueEntryDraft], network: String, channelID: Int64?, itemID: Int64?, now: Date) async throws -> [Int64]
+    func enqueue(_ drafts: [QueueEntryDraft], network: String, channelID: Int64?, itemID: Int64?, now: Date,
+                 lease: QueueHandoff.Lease?) async throws -> [Int64]
+
+    /// How many pending entries are leased (in flight or claimed) per destination at `now`.
+    func leasedEntries(now: Date) async throws -> [String: Int]
 
     /// Writes reports for recipients the notifier did not enqueue (refused before sending).
     func recordReports(_ reports: [DeliveryReport]) async throws
@@ -43,6 +48,15 @@ public protocol QueueRecords: Sendable {
     func queueSummary(now: Date) async throws -> [DestinationSummary]
     /// The reports of one item, by destination and recipient.
     func deliveryReports(itemID: Int64) async throws -> [DeliveryReport]
+}
+
+extension QueueRecords {
+    /// Enqueues `drafts`, due at `now`, for any worker to claim; returns the new entry ids in the
+    /// drafts' order.
+    @discardableResult
+    public func enqueue(_ drafts: [QueueEntryDraft], network: String, channelID: Int64?, itemID: Int64?, now: Date) async throws -> [Int64] {
+        try await enqueue(drafts, network: network, channelID: channelID, itemID: itemID, now: now, lease: nil)
+    }
 }
 
 /// A claimed entry whose attempt ended, with what the delivery policy decided.

@@ -44,4 +44,4 @@ extension Store {
 
 /// Everything a session can do: the record protocols together.
 public typealias StoreSession = AccountRecords & ChannelRecords & XChanRecords & HubLocRecords
-    & SiteRecords & ABookRecords & ItemRecords & ConfigRecords & QueueRecords & DiscoveryRecords
+    & SiteRecords & ABookRecords & ItemRecords & ConfigRecords & QueueRecords & DiscoveryRecords & CommitActions

@@ -37,7 +37,9 @@ public struct HubRuntime: Sendable {
         let hooks = HookRegistry(logger: logger)
         let live = LiveEvents()
         let wake = WakeSignal()
-        let notifier = Notifier(store: store, hooks: hooks, drivers: drivers, logger: logger, onEnqueue: { wake.signal() })
+        // Fresh entries go straight to this process's runner while it runs and has room.
+        let handoff = QueueHandoff(wake: wake)
+        let notifier = Notifier(store: store, hooks: hooks, drivers: drivers, logger: logger, handoff: handoff, onEnqueue: { wake.signal() })
         let items = ItemPipeline(store: store, hooks: hooks, notifier: notifier, live: live, drivers: drivers,
                                  domain: configuration.domain, logger: logger)
         let fetcher = HTTPFetcher(client: client, allowPrivateNetwork: configuration.allowPrivateNetwork)
@@ -54,7 +56,7 @@ public struct HubRuntime: Sendable {
         runnerConfiguration.policy.lease = TimeInterval(configuration.queueLease)
         runnerConfiguration.policy.initialDelay = TimeInterval(configuration.queueRetryDelay)
         let runner = QueueRunner(store: store, hooks: hooks, drivers: { registration.queueDrivers },
-                                 configuration: runnerConfiguration, wake: wake, logger: logger)
+                                 configuration: runnerConfiguration, wake: wake, handoff: handoff, logger: logger)
         var discoveryConfiguration = DiscoveryChain.Configuration()
         discoveryConfiguration.ttl = TimeInterval(configuration.discoveryTTL)
         discoveryConfiguration.negativeTTL = TimeInterval(configuration.discoveryNegativeTTL)

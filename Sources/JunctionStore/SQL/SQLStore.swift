@@ -17,13 +17,16 @@ protocol SQLStore: Store {
 extension SQLStore {
     func read<T: Sendable>(isolation: isolated (any Actor)?, _ body: (any StoreSession) async throws -> T) async throws -> T {
         try await withDatabase(isolation: isolation) { db in
-            try await body(SQLStoreSession(db: db, backend: backend))
+            try await body(SQLStoreSession(db: db, backend: backend, committed: nil))
         }
     }
 
     func write<T: Sendable>(isolation: isolated (any Actor)?, _ body: (any StoreSession) async throws -> T) async throws -> T {
-        try await withTransaction(isolation: isolation) { db in
-            try await body(SQLStoreSession(db: db, backend: backend))
+        let committed = SQLStoreSession.Deferred()
+        let result = try await withTransaction(isolation: isolation) { db in
+            try await body(SQLStoreSession(db: db, backend: backend, committed: committed))
         }
+        committed.run()
+        return result
     }
 }

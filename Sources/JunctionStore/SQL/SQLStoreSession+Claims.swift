@@ -73,12 +73,7 @@ extension SQLStoreSession {
     /// The claim as separate reads (entries in flight, candidates, troubled sites) and one update.
     private func claimStepByStep(now: Date, limit: Int, owner: String, leaseUntil: Date, policy: DeliveryPolicy) async throws -> [QueueEntry] {
         let stamp = now.millisecondsSince1970
-        var inFlight: [String: Int] = [:]
-        for row in try await db.raw("""
-            SELECT destination, COUNT(*) AS n FROM outq WHERE lease_until > \(bind: stamp) AND state = 'pending' GROUP BY destination
-            """).all() {
-            inFlight[try row.value("destination")] = Int(try row.value("n", Int64.self))
-        }
+        var inFlight = try await leasedEntries(now: now)
         // Destinations with no room left stay out of the candidates, so a backlog to one host
         // cannot fill the window and starve the others. (A troubled destination's smaller limit
         // is applied to the candidates below, once its site is read.)
@@ -107,6 +102,17 @@ extension SQLStoreSession {
             RETURNING *
             """).all().map(Self.entry).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         return chosen.compactMap { claimed[$0] }
+    }
+
+    func leasedEntries(now: Date) async throws -> [String: Int] {
+        var leased: [String: Int] = [:]
+        for row in try await db.raw("""
+            SELECT destination, COUNT(*) AS n FROM outq WHERE lease_until > \(bind: now.millisecondsSince1970) AND state = 'pending'
+            GROUP BY destination
+            """).all() {
+            leased[try row.value("destination")] = Int(try row.value("n", Int64.self))
+        }
+        return leased
     }
 
     /// The failing, dead or blocked sites among `hosts`: a healthy site's limit is the same as an

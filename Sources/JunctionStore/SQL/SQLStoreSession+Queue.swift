@@ -6,18 +6,22 @@ import SQLKit
 
 extension SQLStoreSession: QueueRecords {
     @discardableResult
-    func enqueue(_ drafts: [QueueEntryDraft], network: String, channelID: Int64?, itemID: Int64?, now: Date) async throws -> [Int64] {
+    func enqueue(_ drafts: [QueueEntryDraft], network: String, channelID: Int64?, itemID: Int64?, now: Date,
+                 lease: QueueHandoff.Lease?) async throws -> [Int64] {
         var ids: [Int64] = []
         let stamp = now.millisecondsSince1970
+        let leaseUntil = lease?.until.millisecondsSince1970
+        let attempts = lease == nil ? 0 : 1
         if backend.bindsArrays {
             // One statement and eight values for all the entries: a fan-out to hundreds of hubs
             // binds a column per value, not a value per column and row.
             for chunk in drafts.chunked(maximum: Self.bindsPerQuery) {
                 ids += try await db.raw("""
                     INSERT INTO outq (driver, network, destination, endpoint, payload, content_type, channel_id, item_id, recipients,
-                                      priority, state, attempts, created, next_attempt)
+                                      priority, state, attempts, created, next_attempt, lease_until, lease_owner)
                     SELECT d.driver, \(bind: network), d.destination, d.endpoint, d.payload, d.content_type, \(bind: channelID),
-                           \(bind: itemID), d.recipients, d.priority, 'pending', 0, \(bind: stamp), \(bind: stamp)
+                           \(bind: itemID), d.recipients, d.priority, 'pending', \(bind: attempts), \(bind: stamp), \(bind: stamp),
+                           \(bind: leaseUntil), \(bind: lease?.owner)
                     FROM unnest(\(bind: chunk.map(\.driver))::text[], \(bind: chunk.map(\.destination))::text[],
                                 \(bind: chunk.map(\.endpoint))::text[], \(bind: chunk.map { ByteBuffer(data: $0.payload) })::bytea[],
                                 \(bind: chunk.map(\.contentType))::text[], \(bind: chunk.map { JSONStringArray.text($0.recipients) })::text[],
@@ -34,13 +38,13 @@ extension SQLStoreSession: QueueRecords {
                 SQLGroupExpression([
                     SQLBind(draft.driver), SQLBind(network), SQLBind(draft.destination), SQLBind(draft.endpoint), SQLBind(draft.payload),
                     SQLBind(draft.contentType), SQLBind(channelID), SQLBind(itemID), SQLBind(JSONStringArray.text(draft.recipients)),
-                    SQLBind(draft.priority), SQLLiteral.string(QueueEntry.State.pending.rawValue), SQLLiteral.numeric("0"),
-                    SQLBind(stamp), SQLBind(stamp),
+                    SQLBind(draft.priority), SQLLiteral.string(QueueEntry.State.pending.rawValue), SQLBind(attempts),
+                    SQLBind(stamp), SQLBind(stamp), SQLBind(leaseUntil), SQLBind(lease?.owner),
                 ] as [any SQLExpression])
             }
             let inserted = try await db.raw("""
                 INSERT INTO outq (driver, network, destination, endpoint, payload, content_type, channel_id, item_id, recipients,
-                                  priority, state, attempts, created, next_attempt)
+                                  priority, state, attempts, created, next_attempt, lease_until, lease_owner)
                 VALUES \(SQLList(rows))
                 RETURNING id
                 """).all().map { try $0.value("id", Int64.self) }

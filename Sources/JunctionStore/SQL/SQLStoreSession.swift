@@ -1,16 +1,33 @@
 import Foundation
 import JunctionCore
 import SQLKit
+import Synchronization
 
 /// The record protocols implemented once in SQL, over any SQLKit database (an SQLite
 /// connection or a PostgreSQL connection); the backends only supply the connection.
 struct SQLStoreSession: Sendable {
     let db: any SQLDatabase
     let backend: any SQLBackend
+    /// What runs once the session's transaction commits; nil outside a transaction.
+    let committed: Deferred?
 
     /// The most values bound in one `IN (…)` list; both backends take far more, this keeps
     /// statements small.
     static let bindsPerQuery = 1000
+
+    /// Actions waiting for a transaction to commit.
+    final class Deferred: Sendable {
+        private let actions = Mutex<[@Sendable () -> Void]>([])
+
+        func add(_ action: @escaping @Sendable () -> Void) {
+            actions.withLock { $0.append(action) }
+        }
+
+        /// Runs the actions, once: the transaction committed.
+        func run() {
+            for action in actions.withLock({ actions in defer { actions = [] }; return actions }) { action() }
+        }
+    }
 
     /// Runs `body`, turning a unique-constraint violation into `conflict` with `message`.
     func unique<T>(_ message: @autoclosure () -> String, _ body: () async throws -> T) async throws -> T {
@@ -19,6 +36,13 @@ struct SQLStoreSession: Sendable {
         } catch where backend.isUniqueViolation(error) {
             throw JunctionError.conflict(message())
         }
+    }
+}
+
+extension SQLStoreSession: CommitActions {
+    func afterCommit(_ action: @escaping @Sendable () -> Void) {
+        guard let committed else { return action() }
+        committed.add(action)
     }
 }
 

@@ -1,0 +1,101 @@
+public import Foundation
+import Synchronization
+
+/// Hands entries the notifier has just queued straight to this process's queue runner, so
+/// fresh work is sent without first being claimed back from the database.
+///
+/// The notifier asks for room while it queues (``reserve(_:now:)``); the entries it is given
+/// room for are written already leased to the runner, in the same transaction, and reach the
+/// runner once that transaction commits (``deliver(_:)``, from ``StoreSession/afterCommit(_:)``).
+/// If the transaction rolls back nothing arrives; if the process dies before sending, the leases
+/// run out and the entries are claimed like any other. While no runner is running (a
+/// `junction post` process) there is no room and every entry waits for a claim.
+public final class QueueHandoff: Sendable {
+    /// Where fresh entries are leased to: the runner's lease owner, and for how long.
+    public struct Lease: Sendable, Hashable {
+        public var owner: String
+        public var until: Date
+
+        public init(owner: String, until: Date) {
+            self.owner = owner
+            self.until = until
+        }
+    }
+
+    /// Room granted for `count` entries, leased as `lease`, at most `perDestination` in flight to
+    /// a destination (the runner's limit for a healthy one).
+    public struct Reservation: Sendable {
+        public var lease: Lease
+        public var count: Int
+        public var perDestination: Int
+        /// When the lease began, by the clock the runner measures a claim's freshness with.
+        var reserved: ContinuousClock.Instant
+    }
+
+    private struct State {
+        var owner: String?
+        var lease: TimeInterval = 0
+        var perDestination = 0
+        var room = 0
+        var arrived: [(entry: QueueEntry, reserved: ContinuousClock.Instant)] = []
+    }
+
+    private let state = Mutex(State())
+    private let wake: WakeSignal
+
+    /// `wake` is the runner's: an arrival wakes it.
+    public init(wake: WakeSignal) {
+        self.wake = wake
+    }
+
+    /// Room for up to `wanted` fresh entries, taken from what the runner has free; nil when there
+    /// is none (no runner, or it has enough waiting).
+    public func reserve(_ wanted: Int, now: Date) -> Reservation? {
+        state.withLock { state in
+            guard let owner = state.owner, state.room > 0, wanted > 0 else { return nil }
+            let count = min(wanted, state.room)
+            state.room -= count
+            return Reservation(lease: Lease(owner: owner, until: now.addingTimeInterval(state.lease)), count: count,
+                               perDestination: state.perDestination, reserved: .now)
+        }
+    }
+
+    /// Passes `entries`, written under `reservation`'s lease and committed, to the runner.
+    public func deliver(_ entries: [QueueEntry], reservation: Reservation) {
+        guard !entries.isEmpty else { return }
+        let accepted = state.withLock { state in
+            guard state.owner == reservation.lease.owner else { return false }
+            state.arrived += entries.map { ($0, reservation.reserved) }
+            return true
+        }
+        // A runner that stopped meanwhile gives nothing back: the leases run out.
+        if accepted { wake.signal() }
+    }
+
+    /// Opens the hand-off to runner `owner`, whose claims lease entries for `lease` seconds and
+    /// who sends at most `perDestination` at once to a healthy destination.
+    func open(owner: String, lease: TimeInterval, perDestination: Int) {
+        state.withLock { state in
+            state.owner = owner
+            state.lease = lease
+            state.perDestination = perDestination
+        }
+    }
+
+    /// Takes what arrived; the room for more is what of `free` the arrivals leave.
+    func collect(free: Int) -> [(entry: QueueEntry, reserved: ContinuousClock.Instant)] {
+        state.withLock { state in
+            defer { state.arrived = [] }
+            state.room = max(0, free - state.arrived.count)
+            return state.arrived
+        }
+    }
+
+    /// Closes the hand-off and returns what arrived and was never collected.
+    func close() -> [QueueEntry] {
+        state.withLock { state in
+            defer { state = State() }
+            return state.arrived.map(\.entry)
+        }
+    }
+}

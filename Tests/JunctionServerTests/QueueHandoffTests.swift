@@ -1,0 +1,149 @@
+import Foundation
+@testable import JunctionCore
+import JunctionStore
+import JunctionTesting
+import Logging
+import Testing
+
+/// Fresh entries handed from the notifier to this process's runner: written leased to it in the
+/// notifier's transaction, passed over only once that commits, within the runner's room and each
+/// destination's limit, never to a failing destination.
+@Suite("Queue hand-off", .timeLimit(.minutes(2)))
+struct QueueHandoffTests {
+    typealias Scenario = DeliveryTests.Scenario
+
+    /// A scenario with one connection on each of `hosts`, and a notifier handing off to `handoff`.
+    static func scenario(_ store: any Store, hosts: [String]) async throws -> Scenario {
+        let scenario = try await Scenario.make(store)
+        for (index, host) in hosts.enumerated() { try await scenario.remote("r\(index)", host: host) }
+        return scenario
+    }
+
+    static func notifier(_ scenario: Scenario, handoff: QueueHandoff) -> Notifier {
+        Notifier(store: scenario.store, hooks: scenario.hooks, drivers: [FakeDriver()], logger: Logger(label: "test"), handoff: handoff)
+    }
+
+    /// Posts `body` and runs the notifier in the same transaction, as the item pipeline does.
+    static func post(_ body: String, _ scenario: Scenario, notifier: Notifier, handoff: QueueHandoff,
+                     beforeCommit: @Sendable () -> Void = {}) async throws -> Notifier.Result {
+        let item = try await scenario.post(body)
+        return try await scenario.store.write { session in
+            let result = try await notifier.notify(.post, channelID: scenario.channel.id, itemID: item.id, in: session, now: Date())
+            beforeCommit()
+            return result
+        }
+    }
+
+    static func claimable(_ store: any Store) async throws -> [String] {
+        let now = Date()
+        return try await store.write {
+            try await $0.claimDueEntries(now: now, limit: 100, owner: "someone else", leaseUntil: now.addingTimeInterval(60), policy: DeliveryPolicy())
+        }.map(\.destination).sorted()
+    }
+
+    @Test("entries reach the runner leased to it once their transaction commits; a failing destination's wait for a claim", arguments: TestBackend.available)
+    func handedOnCommit(_ backend: TestBackend) async throws {
+        try await withTestStore(backend) { store, _ in
+            let scenario = try await Self.scenario(store, hosts: ["a.example", "b.example", "c.example", "down.example"])
+            try await store.write { try await $0.upsertSite(Site(host: "down.example", lastFailure: Date(), firstFailure: Date(), failureStreak: 1)) }
+            let handoff = QueueHandoff(wake: WakeSignal())
+            handoff.open(owner: "runner", lease: 60, perDestination: 4)
+            #expect(handoff.collect(free: 10).isEmpty)
+            let notifier = Self.notifier(scenario, handoff: handoff)
+            let result = try await Self.post("hello", scenario, notifier: notifier, handoff: handoff) {
+                #expect(handoff.collect(free: 10).isEmpty, "nothing arrives before the transaction commits")
+            }
+            #expect(result.entryIDs.count == 4)
+            let arrived = handoff.collect(free: 10).map(\.entry)
+            #expect(arrived.map(\.destination).sorted() == ["a.example", "b.example", "c.example"])
+            #expect(Set(arrived.map(\.id)).isSubset(of: Set(result.entryIDs)))
+            #expect(arrived.allSatisfy { $0.attempts == 1 && $0.recipients.count == 1 && !$0.payload.isEmpty })
+            // They are leased to the runner; only the failing destination's entry is left to claim.
+            #expect(try await Self.claimable(store) == ["down.example"])
+            for entry in arrived {
+                #expect(try await store.read { try await $0.queueEntry(id: entry.id) }?.attempts == 1)
+            }
+        }
+    }
+
+    @Test("a transaction that rolls back hands nothing over and leaves nothing queued", arguments: TestBackend.available)
+    func rollback(_ backend: TestBackend) async throws {
+        try await withTestStore(backend) { store, _ in
+            let scenario = try await Self.scenario(store, hosts: ["a.example", "b.example"])
+            let handoff = QueueHandoff(wake: WakeSignal())
+            handoff.open(owner: "runner", lease: 60, perDestination: 4)
+            _ = handoff.collect(free: 10)
+            let notifier = Self.notifier(scenario, handoff: handoff)
+            let item = try await scenario.post("never sent")
+            struct Abort: Error {}
+            await #expect(throws: Abort.self) {
+                try await store.write { session in
+                    _ = try await notifier.notify(.post, channelID: scenario.channel.id, itemID: item.id, in: session, now: Date())
+                    throw Abort()
+                }
+            }
+            #expect(handoff.collect(free: 10).isEmpty)
+            #expect(try await store.read { try await $0.queueSummary(now: Date()) }.isEmpty)
+        }
+    }
+
+    @Test("only as many as the runner has room for, and never past a destination's limit", arguments: TestBackend.available)
+    func room(_ backend: TestBackend) async throws {
+        try await withTestStore(backend) { store, _ in
+            let scenario = try await Self.scenario(store, hosts: ["a.example", "b.example", "c.example", "busy.example"])
+            // busy.example has its four deliveries in flight already.
+            let busy = QueueEntryDraft(destination: "busy.example", endpoint: "http://busy.example/inbox", payload: Data("x".utf8),
+                                       contentType: "text/plain", recipients: ["x"])
+            let now = Date()
+            try await store.write { _ = try await $0.enqueue(Array(repeating: busy, count: 4), network: "fake", channelID: nil, itemID: nil, now: now) }
+            let inFlight = try await store.write {
+                try await $0.claimDueEntries(now: now, limit: 4, owner: "other", leaseUntil: now.addingTimeInterval(60), policy: DeliveryPolicy())
+            }
+            #expect(inFlight.count == 4)
+            let handoff = QueueHandoff(wake: WakeSignal())
+            handoff.open(owner: "runner", lease: 60, perDestination: 4)
+            _ = handoff.collect(free: 2)
+            _ = try await Self.post("hello", scenario, notifier: Self.notifier(scenario, handoff: handoff), handoff: handoff)
+            let arrived = handoff.collect(free: 0).map(\.entry.destination)
+            #expect(arrived.count == 2 && !arrived.contains("busy.example"))
+            // The rest wait for a claim: the healthy hub that did not fit (busy.example is full).
+            #expect(try await Self.claimable(store).count == 1)
+            // No room, no hand-off: everything is left to claims.
+            _ = try await Self.post("again", scenario, notifier: Self.notifier(scenario, handoff: handoff), handoff: handoff)
+            #expect(handoff.collect(free: 0).isEmpty)
+        }
+    }
+
+    @Test("a running runner sends what the notifier hands it, each entry once", arguments: TestBackend.available)
+    func runnerSends(_ backend: TestBackend) async throws {
+        try await withTestStore(backend) { store, _ in
+            let hosts = (0..<12).map { "h\($0).example" }
+            let scenario = try await Self.scenario(store, hosts: hosts)
+            let wake = WakeSignal()
+            let handoff = QueueHandoff(wake: wake)
+            let driver = FakeQueueDriver(delay: .milliseconds(5))
+            var configuration = QueueRunner.Configuration()
+            configuration.workers = 1
+            let runner = QueueRunner(store: store, hooks: scenario.hooks, drivers: { ["post": driver] }, configuration: configuration,
+                                     wake: wake, handoff: handoff, logger: Logger(label: "test"))
+            let notifier = Notifier(store: store, hooks: scenario.hooks, drivers: [FakeDriver()], logger: Logger(label: "test"),
+                                    handoff: handoff, onEnqueue: runner.signal)
+            try await DeliveryTests.running(runner) {
+                // Room opens once the runner runs. (What this takes back, its next round gives again.)
+                try await DeliveryTests.waitUntil { handoff.reserve(1, now: Date()) != nil }
+                let item = try await scenario.post("to twelve hubs")
+                try await store.write { session in
+                    _ = try await notifier.notify(.post, channelID: scenario.channel.id, itemID: item.id, in: session, now: Date())
+                }
+                notifier.wakeQueue()
+                try await DeliveryTests.waitUntil { driver.seen.count >= hosts.count }
+                try await DeliveryTests.waitUntil { try await store.read { try await $0.queueSummary(now: Date()) }.isEmpty }
+            }
+            #expect(driver.seen.map(\.destination).sorted() == hosts.sorted())
+            // Eight fit the room of one worker and were handed over, leased for two minutes: had the
+            // runner not taken them, they would not be sent before the wait above gave up. The
+            // other four were claimed. Each went once, as its first attempt.
+            #expect(driver.seen.allSatisfy { $0.attempts == 1 })
+        }
+    }
+}
