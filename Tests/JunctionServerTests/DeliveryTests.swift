@@ -388,7 +388,7 @@ struct DeliveryTests {
                                         contentType: "text/plain", recipients: ["r"])
             let id = try await store.write { try await $0.enqueue([draft], network: "fake", channelID: scenario.channel.id, itemID: item.id, now: Date()) }.first!
             try await Self.running(runner) {
-                try await Self.waitUntil { try await store.read { try await $0.queueEntry(id: id) }?.state == .deadLetter }
+                try await Self.waitUntil(timeout: .seconds(30)) { try await store.read { try await $0.queueEntry(id: id) }?.state == .deadLetter }
             }
             let reports = try await store.read { try await $0.deliveryReports(itemID: item.id) }
             #expect(reports.first?.status == .deadLetter && reports.first?.reason?.contains("HTTP 503") == true)
@@ -399,7 +399,7 @@ struct DeliveryTests {
                                      logger: Logger(label: "test"))
             #expect(try await store.write { try await $0.requeueEntries(.entry(id), now: Date()) } == 1)
             try await Self.running(second) {
-                try await Self.waitUntil { try await store.read { try await $0.deliveryReports(itemID: item.id) }.first?.status == .delivered }
+                try await Self.waitUntil(timeout: .seconds(31)) { try await store.read { try await $0.deliveryReports(itemID: item.id) }.first?.status == .delivered }
             }
             #expect(resend.seen.count == 1)
         }

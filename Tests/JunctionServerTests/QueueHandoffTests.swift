@@ -3,6 +3,7 @@ import Foundation
 import JunctionStore
 import JunctionTesting
 import Logging
+import Synchronization
 import Testing
 
 /// Fresh entries handed from the notifier to this process's runner: written leased to it in the
@@ -12,7 +13,7 @@ import Testing
 struct QueueHandoffTests {
     typealias Scenario = DeliveryTests.Scenario
 
-    /// A scenario with one connection on each of `hosts`, and a notifier handing off to `handoff`.
+    /// A scenario with one connection on each of `hosts`.
     static func scenario(_ store: any Store, hosts: [String]) async throws -> Scenario {
         let scenario = try await Scenario.make(store)
         for (index, host) in hosts.enumerated() { try await scenario.remote("r\(index)", host: host) }
@@ -24,7 +25,7 @@ struct QueueHandoffTests {
     }
 
     /// Posts `body` and runs the notifier in the same transaction, as the item pipeline does.
-    static func post(_ body: String, _ scenario: Scenario, notifier: Notifier, handoff: QueueHandoff,
+    static func post(_ body: String, _ scenario: Scenario, notifier: Notifier,
                      beforeCommit: @Sendable () -> Void = {}) async throws -> Notifier.Result {
         let item = try await scenario.post(body)
         return try await scenario.store.write { session in
@@ -50,7 +51,7 @@ struct QueueHandoffTests {
             handoff.open(owner: "runner", lease: 60, perDestination: 4)
             #expect(handoff.collect(free: 10).isEmpty)
             let notifier = Self.notifier(scenario, handoff: handoff)
-            let result = try await Self.post("hello", scenario, notifier: notifier, handoff: handoff) {
+            let result = try await Self.post("hello", scenario, notifier: notifier) {
                 #expect(handoff.collect(free: 10).isEmpty, "nothing arrives before the transaction commits")
             }
             #expect(result.entryIDs.count == 4)
@@ -103,13 +104,13 @@ struct QueueHandoffTests {
             let handoff = QueueHandoff(wake: WakeSignal())
             handoff.open(owner: "runner", lease: 60, perDestination: 4)
             _ = handoff.collect(free: 2)
-            _ = try await Self.post("hello", scenario, notifier: Self.notifier(scenario, handoff: handoff), handoff: handoff)
+            _ = try await Self.post("hello", scenario, notifier: Self.notifier(scenario, handoff: handoff))
             let arrived = handoff.collect(free: 0).map(\.entry.destination)
             #expect(arrived.count == 2 && !arrived.contains("busy.example"))
             // The rest wait for a claim: the healthy hub that did not fit (busy.example is full).
             #expect(try await Self.claimable(store).count == 1)
             // No room, no hand-off: everything is left to claims.
-            _ = try await Self.post("again", scenario, notifier: Self.notifier(scenario, handoff: handoff), handoff: handoff)
+            _ = try await Self.post("again", scenario, notifier: Self.notifier(scenario, handoff: handoff))
             #expect(handoff.collect(free: 0).isEmpty)
         }
     }
@@ -129,21 +130,85 @@ struct QueueHandoffTests {
             let notifier = Notifier(store: store, hooks: scenario.hooks, drivers: [FakeDriver()], logger: Logger(label: "test"),
                                     handoff: handoff, onEnqueue: runner.signal)
             try await DeliveryTests.running(runner) {
-                // Room opens once the runner runs. (What this takes back, its next round gives again.)
-                try await DeliveryTests.waitUntil { handoff.reserve(1, now: Date()) != nil }
+                // Room opens once the runner runs: eight entries for one worker. (What this takes,
+                // the runner's next round gives back.)
+                try await DeliveryTests.waitUntil { handoff.reserve(1) != nil }
                 let item = try await scenario.post("to twelve hubs")
                 try await store.write { session in
                     _ = try await notifier.notify(.post, channelID: scenario.channel.id, itemID: item.id, in: session, now: Date())
                 }
+                // Seven or eight were written leased to the runner; the rest are left for a claim,
+                // which the runner does not make while more than four wait. Taken and given back here.
+                let now = Date()
+                let unleased = try await store.write {
+                    try await $0.claimDueEntries(now: now, limit: 100, owner: "test", leaseUntil: now.addingTimeInterval(60), policy: DeliveryPolicy())
+                }
+                #expect((4...5).contains(unleased.count), "\(unleased.count) of 12 were not handed over")
+                try await store.write { try await $0.returnEntries(ids: unleased.map(\.id), owner: "test") }
                 notifier.wakeQueue()
                 try await DeliveryTests.waitUntil { driver.seen.count >= hosts.count }
                 try await DeliveryTests.waitUntil { try await store.read { try await $0.queueSummary(now: Date()) }.isEmpty }
             }
             #expect(driver.seen.map(\.destination).sorted() == hosts.sorted())
-            // Eight fit the room of one worker and were handed over, leased for two minutes: had the
-            // runner not taken them, they would not be sent before the wait above gave up. The
-            // other four were claimed. Each went once, as its first attempt.
+            // The handed-over ones are leased for two minutes: had the runner not taken them, they
+            // would not be sent before the wait above gave up. Each went once, as its first attempt.
             #expect(driver.seen.allSatisfy { $0.attempts == 1 })
         }
     }
+
+    @Test("however entries reach it, the runner sends no more at once to a destination than its limit", arguments: TestBackend.available)
+    func perDestinationLimit(_ backend: TestBackend) async throws {
+        try await withTestStore(backend) { store, _ in
+            let scenario = try await Scenario.make(store)
+            let wake = WakeSignal()
+            let handoff = QueueHandoff(wake: wake)
+            let driver = DestinationConcurrencyDriver()
+            var configuration = QueueRunner.Configuration()
+            configuration.workers = 8
+            configuration.policy.perDestinationConcurrency = 2
+            let runner = QueueRunner(store: store, hooks: scenario.hooks, drivers: { ["post": driver] }, configuration: configuration,
+                                     wake: wake, handoff: handoff, logger: Logger(label: "test"))
+            try await DeliveryTests.running(runner) {
+                try await DeliveryTests.waitUntil { handoff.reserve(1) != nil }
+                // Six entries for one destination handed over at once, as a claim and a hand-off
+                // racing each other might lease them.
+                let reservation = try #require(handoff.reserve(6))
+                #expect(reservation.count == 6)
+                let drafts = (0..<6).map { QueueEntryDraft(destination: "one.example", endpoint: "http://one.example/inbox",
+                                                           payload: Data("\($0)".utf8), contentType: "text/plain", recipients: ["r\($0)"]) }
+                let now = Date()
+                let ids = try await store.write {
+                    try await $0.enqueue(drafts, network: "fake", channelID: nil, itemID: nil, now: now, lease: reservation.lease)
+                }
+                handoff.deliver(zip(ids, drafts).map { id, draft in
+                    QueueEntry(id: id, driver: draft.driver, network: "fake", destination: draft.destination, endpoint: draft.endpoint,
+                               payload: draft.payload, contentType: draft.contentType, channelID: nil, itemID: nil,
+                               recipients: draft.recipients, priority: 0, state: .pending, attempts: 1, created: now, nextAttempt: now, lastError: nil)
+                }, reservation: reservation)
+                try await DeliveryTests.waitUntil { driver.delivered == 6 }
+            }
+            #expect(driver.maximumInFlight == 2)
+        }
+    }
+}
+
+/// Delivers after a pause, recording how many deliveries were under way at once.
+final class DestinationConcurrencyDriver: QueueDriver {
+    private let state = Mutex((inFlight: 0, maximum: 0, delivered: 0))
+
+    func deliver(_ entry: QueueEntry) async -> DeliveryOutcome {
+        state.withLock { state in
+            state.inFlight += 1
+            state.maximum = max(state.maximum, state.inFlight)
+        }
+        try? await Task.sleep(for: .milliseconds(30))
+        state.withLock { state in
+            state.inFlight -= 1
+            state.delivered += 1
+        }
+        return .delivered
+    }
+
+    var maximumInFlight: Int { state.withLock { $0.maximum } }
+    var delivered: Int { state.withLock { $0.delivered } }
 }

@@ -119,7 +119,7 @@ public struct Notifier: Sendable {
         // One enqueue per network, not per hub: a fan-out to hundreds of hubs is a few statements.
         let byNetwork = Dictionary(grouping: deliveries, by: \.network).mapValues({ $0.flatMap(\.entries) })
             .sorted(by: { $0.key < $1.key }).filter { !$0.value.isEmpty }
-        // Hubs whose sites were read and found healthy may get theirs straight from the runner.
+        // Hubs whose sites are healthy (or not known yet) may get theirs straight from the runner.
         let healthy = Set(byHub.keys.map(\.host).filter { host in sites[host].map { $0.failureStreak == 0 && !$0.isDead && !$0.isBlocked } ?? true })
         result.entryIDs = try await enqueue(byNetwork.map { ($0.key, $0.value) }, channelID: channel.id, itemID: itemID,
                                             healthy: healthy, session: session, now: now)
@@ -133,7 +133,7 @@ public struct Notifier: Sendable {
     /// flight there already); a failing destination's entries wait for its probe as usual.
     private func enqueue(_ byNetwork: [(network: String, entries: [QueueEntryDraft])], channelID: Int64, itemID: Int64?,
                          healthy: Set<String>, session: any StoreSession, now: Date) async throws -> [Int64] {
-        let reservation = handoff?.reserve(byNetwork.reduce(0) { $0 + $1.entries.count }, now: now)
+        let reservation = handoff?.reserve(byNetwork.reduce(0) { $0 + $1.entries.count })
         var inFlight = reservation == nil ? [:] : try await session.leasedEntries(now: now)
         var ids: [Int64] = []
         var handed: [QueueEntry] = []

@@ -4,15 +4,15 @@ import Synchronization
 /// Hands entries the notifier has just queued straight to this process's queue runner, so
 /// fresh work is sent without first being claimed back from the database.
 ///
-/// The notifier asks for room while it queues (``reserve(_:now:)``); the entries it is given
-/// room for are written already leased to the runner, in the same transaction, and reach the
-/// runner once that transaction commits (``deliver(_:)``, from ``StoreSession/afterCommit(_:)``).
+/// The notifier asks for room while it queues (``reserve(_:)``); the entries it is given room for
+/// are written already leased to the runner, in the same transaction, and reach the runner once
+/// that transaction commits (``deliver(_:reservation:)``, from ``CommitActions/afterCommit(_:)``).
 /// If the transaction rolls back nothing arrives; if the process dies before sending, the leases
 /// run out and the entries are claimed like any other. While no runner is running (a
 /// `junction post` process) there is no room and every entry waits for a claim.
 public final class QueueHandoff: Sendable {
     /// Where fresh entries are leased to: the runner's lease owner, and for how long.
-    public struct Lease: Sendable, Hashable {
+    public struct Lease: Sendable {
         public var owner: String
         public var until: Date
 
@@ -49,14 +49,16 @@ public final class QueueHandoff: Sendable {
     }
 
     /// Room for up to `wanted` fresh entries, taken from what the runner has free; nil when there
-    /// is none (no runner, or it has enough waiting).
-    public func reserve(_ wanted: Int, now: Date) -> Reservation? {
+    /// is none (no runner, or it has enough waiting). The lease starts now, by the same reading
+    /// the runner later measures the entries' freshness from, so it cannot run out unnoticed.
+    public func reserve(_ wanted: Int) -> Reservation? {
         state.withLock { state in
             guard let owner = state.owner, state.room > 0, wanted > 0 else { return nil }
             let count = min(wanted, state.room)
             state.room -= count
-            return Reservation(lease: Lease(owner: owner, until: now.addingTimeInterval(state.lease)), count: count,
-                               perDestination: state.perDestination, reserved: .now)
+            let reserved = ContinuousClock.now
+            return Reservation(lease: Lease(owner: owner, until: Date().addingTimeInterval(state.lease)), count: count,
+                               perDestination: state.perDestination, reserved: reserved)
         }
     }
 

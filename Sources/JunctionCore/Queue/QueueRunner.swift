@@ -1,6 +1,5 @@
 public import Foundation
 public import Logging
-import Metrics
 public import ServiceLifecycle
 import Synchronization
 
@@ -31,11 +30,14 @@ public final class QueueRunner: Service, Sendable {
     private let wake: WakeSignal
     private let handoff: QueueHandoff?
     private let inFlight = Mutex(0)
+    private let metrics = DeliveryMetrics()
     /// Claimed entries waiting for a worker, and whether a claim is under way.
     private let dispatch = Mutex(Dispatch())
 
     private struct Dispatch {
         var ready: [(entry: QueueEntry, claimed: ContinuousClock.Instant)] = []
+        /// Deliveries under way per destination.
+        var sending: [String: Int] = [:]
         var claiming = false
         /// When the last claim found fewer due entries than it asked for.
         var exhausted: ContinuousClock.Instant?
@@ -80,7 +82,7 @@ public final class QueueRunner: Service, Sendable {
                         started += 1
                         tasks.addTask {
                             await self.attempt(entry, recorder: recorder)
-                            self.inFlight.withLock { $0 -= 1 }
+                            self.finished(entry)
                             self.signal()
                         }
                     }
@@ -145,14 +147,21 @@ public final class QueueRunner: Service, Sendable {
         case stale(QueueEntry)
     }
 
-    /// The next claimed entry, counted in flight when it is to be started: nil when none is
-    /// waiting or every worker is busy.
+    /// The next waiting entry, counted in flight when it is to be started: nil when none is
+    /// waiting, every worker is busy, or every waiting entry's destination has as many
+    /// deliveries under way from this runner as a healthy destination may. (Claims and hand-offs
+    /// each count what is leased when they run; a claim and a hand-off at the same moment could
+    /// together lease more for one destination, and this keeps the runner from sending them at once.)
     private func takeReady(freshness: Duration) -> Next? {
-        dispatch.withLock { dispatch in
+        let limit = configuration.policy.perDestinationConcurrency
+        return dispatch.withLock { dispatch in
             guard let first = dispatch.ready.first else { return nil }
             if ContinuousClock.now - first.claimed >= freshness {
                 dispatch.ready.removeFirst()
                 return .stale(first.entry)
+            }
+            guard let index = dispatch.ready.firstIndex(where: { dispatch.sending[$0.entry.destination, default: 0] < limit }) else {
+                return nil
             }
             let started = inFlight.withLock { busy in
                 guard busy < configuration.workers else { return false }
@@ -160,9 +169,19 @@ public final class QueueRunner: Service, Sendable {
                 return true
             }
             guard started else { return nil }
-            dispatch.ready.removeFirst()
-            return .start(first.entry)
+            let entry = dispatch.ready.remove(at: index).entry
+            dispatch.sending[entry.destination, default: 0] += 1
+            return .start(entry)
         }
+    }
+
+    /// Frees the worker and the destination's slot `entry` held.
+    private func finished(_ entry: QueueEntry) {
+        dispatch.withLock { dispatch in
+            let sending = dispatch.sending[entry.destination, default: 1] - 1
+            dispatch.sending[entry.destination] = sending > 0 ? sending : nil
+        }
+        inFlight.withLock { $0 -= 1 }
     }
 
     /// How many entries to claim now, marking a claim under way; nil when one is under way or
@@ -234,9 +253,7 @@ public final class QueueRunner: Service, Sendable {
         case .retry: "retry"
         case .deadLetter: "dead_letter"
         }
-        Counter(label: "junction_deliveries_total", dimensions: [("network", entry.network), ("result", result)]).increment()
-        Timer(label: "junction_delivery_duration_seconds", dimensions: [("network", entry.network)], preferredDisplayUnit: .seconds)
-            .recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        metrics.record(network: entry.network, result: result, elapsed: elapsed)
         if case .delivered = decision {} else {
             logger.info("delivery not completed", metadata: [
                 "queue.entry": "\(entry.id)", "queue.destination": "\(entry.destination)",

@@ -26,6 +26,13 @@ public final class WakeSignal: Sendable {
 
     /// Returns after a signal or after `timeout`, whichever comes first.
     public func wait(timeout: Duration) async {
+        // A signal already given is taken without setting up the timeout: a busy runner is
+        // signalled by every finished delivery.
+        let signalled = state.withLock { state in
+            defer { state.signalled = false }
+            return state.signalled
+        }
+        if signalled { return }
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 // Signal on timeout and on cancellation alike, so the waiter below always returns

@@ -4,7 +4,7 @@ import SQLKit
 
 /// Claiming due queue entries: the runner's hottest statement, written two ways.
 ///
-/// Both choose the same entries: due, unleased, oldest first (higher priority before), never more
+/// Both follow the same rules: due, unleased, oldest first (higher priority before), never more
 /// in flight per destination than ``DeliveryPolicy/concurrency(for:now:)`` allows for its site.
 /// PostgreSQL does it in one statement, a single round trip to a server that is often a busy
 /// event loop away; SQLite, in-process, runs a few simple reads and one update, which its planner
