@@ -116,15 +116,21 @@ public final class QueueRunner: Service, Sendable {
     /// How many entries, per worker, may wait before a claim starts: claims take a while, and the
     /// workers go on with the waiting ones meanwhile.
     static let claimBelow = 4
-    /// How many attempts, per worker, may have ended and not be recorded yet.
-    static let unrecorded = 3
+    /// How many attempts, per worker, may have ended and not be recorded yet. A crash repeats at
+    /// most `workers × (1 + unrecorded)` deliveries (receivers deduplicate by item id); fewer
+    /// hold a runner on PostgreSQL back behind its recorder's transactions.
+    static let unrecorded = 8
+
+    /// How many entries, per worker, the notifier may hand over while they wait: more than a
+    /// claim fetches, so that a post to a few hundred hubs needs no claim at all.
+    static let handoffAhead = 16
 
     /// Moves what the notifier handed over into the waiting list, and tells it how much more the
-    /// list has room for: as much as a claim would fill it to.
+    /// list has room for.
     private func collectHandedOff() {
         guard let handoff else { return }
         dispatch.withLock { dispatch in
-            dispatch.ready += handoff.collect(free: Self.claimAhead * configuration.workers - dispatch.ready.count)
+            dispatch.ready += handoff.collect(free: Self.handoffAhead * configuration.workers - dispatch.ready.count)
                 .map { ($0.entry, $0.reserved) }
         }
     }
