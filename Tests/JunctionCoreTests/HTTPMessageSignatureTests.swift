@@ -102,6 +102,13 @@ struct HTTPMessageSignatureTests {
         let verified = try await HTTPMessageSignature.verify(message, requiredComponents: HTTPMessageSignature.deliveryComponents,
                                                              publicKey: { $0 == "https://hub.example/site" ? key.publicKey : nil })
         #expect(verified.coveredComponents == HTTPMessageSignature.deliveryComponents)
+        // The base signed is the one a verifier builds from the Signature-Input sent, byte for byte.
+        let base = try HTTPMessageSignature.signatureBase(message, signatureInput: input, label: "sig1")
+        #expect(signature == "sig1=:\(try key.signature(for: Data(base.utf8)).base64EncodedString()):")
+        // Parameters kept from the last signature are not reused for others.
+        let later = try HTTPMessageSignature.sign(message, keyID: "https://other.example/site", key: key,
+                                                  created: Date().addingTimeInterval(5))
+        #expect(later.signatureInput.contains("keyid=\"https://other.example/site\"") && later.signatureInput != input)
         var tampered = message
         tampered.path = "/other"
         await #expect(throws: HTTPMessageSignature.SignatureError.self) {

@@ -71,26 +71,18 @@ public enum HTTPMessageSignature {
         _ message: Message, label: String = "sig1", components: [String] = deliveryComponents,
         keyID: String, key: SigningKey, created: Date = Date(), expires: Date? = nil
     ) throws -> (signatureInput: String, signature: String) {
-        var list = BareInnerList()
-        for component in components {
-            list.append(RawStructuredFieldValues.Item(bareItem: .string(component), parameters: OrderedMap<String, BareItem>()))
+        let parameters = try SignatureParameters.serialised(.init(
+            label: label, components: components, keyID: keyID, created: Int(created.timeIntervalSince1970),
+            expires: expires.map { Int($0.timeIntervalSince1970) }))
+        // The signature base (RFC 9421 §2.5), as `signatureBase(_:innerList:)` builds it for a parsed input.
+        var base = ""
+        for (component, identifier) in zip(components, parameters.identifiers) {
+            base += "\(identifier): \(try componentValue(component, parameters: OrderedMap<String, BareItem>(), message: message))\n"
         }
-        var parameters = OrderedMap<String, BareItem>()
-        parameters["created"] = .integer(Int(created.timeIntervalSince1970))
-        if let expires { parameters["expires"] = .integer(Int(expires.timeIntervalSince1970)) }
-        parameters["keyid"] = .string(keyID)
-        parameters["alg"] = .string("ed25519")
-        let innerList = InnerList(bareInnerList: list, parameters: parameters)
-        let base = try signatureBase(message, innerList: innerList)
+        base += "\"@signature-params\": \(parameters.params)"
         let signature = try key.signature(for: Data(base.utf8))
-        var serializer = StructuredFieldValueSerializer()
-        var inputMap = OrderedMap<String, ItemOrInnerList>()
-        inputMap[label] = .innerList(innerList)
-        var signatureMap = OrderedMap<String, ItemOrInnerList>()
-        signatureMap[label] = .item(RawStructuredFieldValues.Item(bareItem: .undecodedByteSequence(signature.base64EncodedString()), parameters: OrderedMap<String, BareItem>()))
-        let input = String(decoding: try serializer.writeDictionaryFieldValue(inputMap), as: UTF8.self)
-        let value = String(decoding: try serializer.writeDictionaryFieldValue(signatureMap), as: UTF8.self)
-        return (input, value)
+        // A dictionary of one byte sequence, the label already checked as a key by the input's serialiser.
+        return (parameters.input, "\(label)=:\(signature.base64EncodedString()):")
     }
 
     /// Checks the signature labelled `label` (or the first one) of `message`.
