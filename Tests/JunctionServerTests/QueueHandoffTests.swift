@@ -181,9 +181,7 @@ struct QueueHandoffTests {
                     try await $0.enqueue(drafts, network: "fake", channelID: nil, itemID: nil, now: now, lease: reservation.lease)
                 }
                 handoff.deliver(zip(ids, drafts).map { id, draft in
-                    QueueEntry(id: id, driver: draft.driver, network: "fake", destination: draft.destination, endpoint: draft.endpoint,
-                               payload: draft.payload, contentType: draft.contentType, channelID: nil, itemID: nil,
-                               recipients: draft.recipients, priority: 0, state: .pending, attempts: 1, created: now, nextAttempt: now, lastError: nil)
+                    draft.entry(id: id, network: "fake", channelID: nil, itemID: nil, attempts: 1, created: now)
                 }, reservation: reservation)
                 try await DeliveryTests.waitUntil { driver.delivered == 6 }
             }

@@ -120,7 +120,7 @@ public struct Notifier: Sendable {
         let byNetwork = Dictionary(grouping: deliveries, by: \.network).mapValues({ $0.flatMap(\.entries) })
             .sorted(by: { $0.key < $1.key }).filter { !$0.value.isEmpty }
         // Hubs whose sites are healthy (or not known yet) may get theirs straight from the runner.
-        let healthy = Set(byHub.keys.map(\.host).filter { host in sites[host].map { $0.failureStreak == 0 && !$0.isDead && !$0.isBlocked } ?? true })
+        let healthy = Set(byHub.keys.map(\.host).filter { sites[$0]?.isTroubled != true })
         result.entryIDs = try await enqueue(byNetwork.map { ($0.key, $0.value) }, channelID: channel.id, itemID: itemID,
                                             healthy: healthy, session: session, now: now)
         try await session.recordReports(reports)
@@ -153,10 +153,7 @@ public struct Notifier: Sendable {
                 let leasedIDs = try await session.enqueue(leased, network: network, channelID: channelID, itemID: itemID, now: now,
                                                           lease: reservation.lease)
                 handed += zip(leasedIDs, leased).map { id, draft in
-                    QueueEntry(id: id, driver: draft.driver, network: network, destination: draft.destination, endpoint: draft.endpoint,
-                               payload: draft.payload, contentType: draft.contentType, channelID: channelID, itemID: itemID,
-                               recipients: draft.recipients, priority: draft.priority, state: .pending, attempts: 1, created: now,
-                               nextAttempt: now, lastError: nil)
+                    draft.entry(id: id, network: network, channelID: channelID, itemID: itemID, attempts: 1, created: now)
                 }
                 ids += leasedIDs
             }

@@ -28,6 +28,15 @@ public struct QueueEntryDraft: Sendable, Hashable {
     }
 }
 
+extension QueueEntryDraft {
+    /// The pending entry this draft became once enqueued as `id`, due at `created`.
+    public func entry(id: Int64, network: String, channelID: Int64?, itemID: Int64?, attempts: Int, created: Date) -> QueueEntry {
+        QueueEntry(id: id, driver: driver, network: network, destination: destination, endpoint: endpoint, payload: payload,
+                   contentType: contentType, channelID: channelID, itemID: itemID, recipients: recipients, priority: priority,
+                   state: .pending, attempts: attempts, created: created, nextAttempt: created, lastError: nil)
+    }
+}
+
 /// One pending or dead-lettered delivery in `outq`.
 public struct QueueEntry: Sendable, Hashable, Identifiable {
     /// Whether the queue still tries it.

@@ -29,14 +29,14 @@ public final class QueueRunner: Service, Sendable {
     private let owner = "\(getpid()):\(UUID().uuidString.prefix(8))"
     private let wake: WakeSignal
     private let handoff: QueueHandoff?
-    private let inFlight = Mutex(0)
     private let metrics = DeliveryMetrics()
     /// Claimed entries waiting for a worker, and whether a claim is under way.
     private let dispatch = Mutex(Dispatch())
 
     private struct Dispatch {
         var ready: [(entry: QueueEntry, claimed: ContinuousClock.Instant)] = []
-        /// Deliveries under way per destination.
+        /// Deliveries under way, in all and per destination.
+        var busy = 0
         var sending: [String: Int] = [:]
         var claiming = false
         /// When the last claim found fewer due entries than it asked for.
@@ -166,16 +166,12 @@ public final class QueueRunner: Service, Sendable {
                 dispatch.ready.removeFirst()
                 return .stale(first.entry)
             }
-            guard let index = dispatch.ready.firstIndex(where: { dispatch.sending[$0.entry.destination, default: 0] < limit }) else {
+            guard dispatch.busy < configuration.workers,
+                  let index = dispatch.ready.firstIndex(where: { dispatch.sending[$0.entry.destination, default: 0] < limit }) else {
                 return nil
             }
-            let started = inFlight.withLock { busy in
-                guard busy < configuration.workers else { return false }
-                busy += 1
-                return true
-            }
-            guard started else { return nil }
             let entry = dispatch.ready.remove(at: index).entry
+            dispatch.busy += 1
             dispatch.sending[entry.destination, default: 0] += 1
             return .start(entry)
         }
@@ -184,10 +180,10 @@ public final class QueueRunner: Service, Sendable {
     /// Frees the worker and the destination's slot `entry` held.
     private func finished(_ entry: QueueEntry) {
         dispatch.withLock { dispatch in
+            dispatch.busy -= 1
             let sending = dispatch.sending[entry.destination, default: 1] - 1
             dispatch.sending[entry.destination] = sending > 0 ? sending : nil
         }
-        inFlight.withLock { $0 -= 1 }
     }
 
     /// How many entries to claim now, marking a claim under way; nil when one is under way or

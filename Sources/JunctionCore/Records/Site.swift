@@ -32,4 +32,7 @@ public struct Site: Sendable, Hashable, Codable {
         self.isBlocked = isBlocked
         self.updated = updated
     }
+
+    /// Failing, dead or blocked: the queue sends it one probe or nothing, not its usual share.
+    public var isTroubled: Bool { failureStreak > 0 || isDead || isBlocked }
 }

@@ -13,7 +13,7 @@ extension Store {
     public func queueStatus(now: Date = Date()) async throws -> QueueStatus {
         try await read { session in
             QueueStatus(destinations: try await session.queueSummary(now: now),
-                        sites: try await session.sites().filter { $0.isDead || $0.isBlocked || $0.failureStreak > 0 })
+                        sites: try await session.sites().filter(\.isTroubled))
         }
     }
 
