@@ -19,12 +19,14 @@ import JunctionTesting
 import Logging
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 struct Options {
     var hubs = 200
     var followers = 10_000
-    var rounds = 5
+    var rounds = 20
     var stream = 25
+    var streamRuns = 3
     var workers = 16
     var backends: [TestBackend] = [.sqlite, .postgres]
 
@@ -37,6 +39,7 @@ struct Options {
             case "--followers": followers = Int(value) ?? followers
             case "--rounds": rounds = max(1, Int(value) ?? rounds)
             case "--stream": stream = Int(value) ?? stream
+            case "--stream-runs": streamRuns = max(1, Int(value) ?? streamRuns)
             case "--workers": workers = Int(value) ?? workers
             case "--backends": backends = value.split(separator: ",").compactMap { TestBackend(rawValue: String($0)) }
             default: throw TestSetupError("unknown option \(flag)")
@@ -45,61 +48,115 @@ struct Options {
     }
 }
 
-/// One measured run.
-struct Measurement {
-    var deliveries: Int
-    var seconds: Double
-    var peakMB: Double
-    /// Time spent in each post before the queue could send, on average (fan-out only).
-    var notifierSeconds: Double? = nil
-    var rate: Double { Double(deliveries) / seconds }
-}
-
-func waitForDeliveries(_ sinks: [LoopbackSink], total: Int) async throws {
-    while sinks.reduce(0, { $0 + $1.received.count }) < total {
-        try await Task.sleep(for: .milliseconds(5))
+/// Counts the requests every sink receives, so that either side can wait for its last delivery
+/// without polling the sinks (a poll costs both time and CPU the queue side would pay alone).
+final class DeliveryCounter: Sendable {
+    private struct State {
+        var count = 0
+        var waiter: (total: Int, continuation: CheckedContinuation<Void, Never>)?
     }
-}
+    private let state = Mutex(State())
 
-typealias Request = (url: String, body: Data, contentType: String)
-
-/// The bare baseline: after an untimed `warmUp` round, each round's payloads POSTed to their
-/// sinks, `concurrency` at a time, one round after the other; the rounds' times add up.
-func baseline(warmUp: [Request], rounds: [[Request]], sinks: [LoopbackSink], concurrency: Int) async throws -> Measurement {
-    let client = HTTPClient(configuration: .init(timeout: .init(connect: .seconds(10), read: .seconds(30))))
-    defer { _ = client.shutdown() }
-    if !warmUp.isEmpty { _ = try await post(warmUp, client: client, sinks: sinks, concurrency: concurrency) }
-    PeakMemory.reset()
-    var seconds = 0.0
-    for round in rounds {
-        seconds += try await post(round, client: client, sinks: sinks, concurrency: concurrency)
+    init(_ sinks: [LoopbackSink]) {
+        for sink in sinks { sink.respond { [self] _ in received(); return nil } }
     }
-    return Measurement(deliveries: rounds.reduce(0) { $0 + $1.count }, seconds: seconds, peakMB: PeakMemory.megabytes())
-}
 
-/// POSTs `requests`, `concurrency` at a time, and returns the seconds until every sink has its own.
-func post(_ requests: [Request], client: HTTPClient, sinks: [LoopbackSink], concurrency: Int) async throws -> Double {
-    let before = sinks.reduce(0) { $0 + $1.received.count }
-    let start = ContinuousClock.now
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        var next = 0
-        func add() {
-            let request = requests[next]
-            next += 1
-            group.addTask {
-                var http = HTTPClientRequest(url: request.url)
-                http.method = .POST
-                http.headers.add(name: "Content-Type", value: request.contentType)
-                http.body = .bytes(ByteBuffer(bytes: request.body))
-                let response = try await client.execute(http, timeout: .seconds(30))
-                _ = try await response.body.collect(upTo: 64 * 1024)
-            }
+    var count: Int { state.withLock { $0.count } }
+
+    private func received() {
+        let done = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.count += 1
+            guard let waiter = state.waiter, state.count >= waiter.total else { return nil }
+            state.waiter = nil
+            return waiter.continuation
         }
-        while next < min(concurrency, requests.count) { add() }
-        while try await group.next() != nil { if next < requests.count { add() } }
+        done?.resume()
     }
-    try await waitForDeliveries(sinks, total: before + requests.count)
-    return (ContinuousClock.now - start).seconds
+
+    /// Returns once `total` requests have arrived in all.
+    func wait(for total: Int) async {
+        await withCheckedContinuation { continuation in
+            let now = state.withLock { state -> Bool in
+                if state.count >= total { return true }
+                state.waiter = (total, continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+}
+
+/// A request as a sink received it: its URL, header fields and body.
+typealias Request = (url: String, headers: [(name: String, value: String)], body: Data)
+
+/// The bare baseline: one AsyncHTTPClient, kept warm from one phase to the next, POSTing requests
+/// to their sinks `concurrency` at a time.
+struct BareLoop {
+    let client = HTTPClient(configuration: .init(timeout: .init(connect: .seconds(10), read: .seconds(30))))
+    let counter: DeliveryCounter
+    let concurrency: Int
+
+    /// POSTs `requests` and returns the seconds until every sink has its own.
+    func send(_ requests: [Request]) async throws -> Double {
+        let before = counter.count
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var next = 0
+            func add() {
+                let request = requests[next]
+                next += 1
+                group.addTask {
+                    var http = HTTPClientRequest(url: request.url)
+                    http.method = .POST
+                    for (name, value) in request.headers { http.headers.add(name: name, value: value) }
+                    http.body = .bytes(ByteBuffer(bytes: request.body))
+                    let response = try await client.execute(http, timeout: .seconds(30))
+                    _ = try await response.body.collect(upTo: 64 * 1024)
+                }
+            }
+            while next < min(concurrency, requests.count) { add() }
+            while try await group.next() != nil { if next < requests.count { add() } }
+        }
+        await counter.wait(for: before + requests.count)
+        return (ContinuousClock.now - start).seconds
+    }
+
+    func shutdown() async throws { try await client.shutdown() }
+}
+
+/// One side's figures over the measured phases.
+struct Tally {
+    var deliveries = 0
+    var seconds = 0.0
+    var peakMB = 0.0
+    /// Time spent in the posts before the queue could send (fan-out only).
+    var notifierSeconds = 0.0
+    var posts = 0
+
+    var rate: Double { Double(deliveries) / seconds }
+
+    /// Adds a phase of `deliveries` that took `seconds`, with the peak memory since `PeakMemory.reset()`.
+    mutating func add(_ deliveries: Int, seconds: Double) {
+        self.deliveries += deliveries
+        self.seconds += seconds
+        peakMB = max(peakMB, PeakMemory.megabytes())
+    }
+}
+
+/// The requests each sink received for the last `count` items, item by item in the order they
+/// were posted, as the baseline resends them: every header field but those the client sets
+/// itself (host, framing), and the body.
+func captured(_ sinks: [LoopbackSink], last count: Int, counter: DeliveryCounter) async -> [Request] {
+    // The counter counts a request just before its sink records it.
+    while sinks.reduce(0, { $0 + $1.received.count }) < counter.count { try? await Task.sleep(for: .milliseconds(1)) }
+    let setByClient: Set<String> = ["host", "content-length", "transfer-encoding", "connection"]
+    let received = sinks.map { Array($0.received.suffix(count)) }
+    return (0..<count).flatMap { item in
+        zip(sinks, received).map { sink, received in
+            (url: "\(sink.url)\(received[item].path)", headers: received[item].headers.filter { !setByClient.contains($0.name.lowercased()) },
+             body: received[item].body)
+        }
+    }
 }
 
 /// Builds the audience: `followers` connections spread over the sinks' hubs.
@@ -122,71 +179,88 @@ func seed(_ store: any Store, sinks: [LoopbackSink], followers: Int) async throw
     return channel
 }
 
-func run(_ backend: TestBackend, options: Options, sinks: [LoopbackSink], logger: Logger) async throws -> [(String, Measurement, Measurement)] {
-    try await withTestStore(backend) { store, url in
+/// One scenario's figures: the queue's and the baseline's.
+typealias Result = (scenario: String, queue: Tally, bare: Tally)
+
+func run(_ backend: TestBackend, options: Options, sinks: [LoopbackSink], counter: DeliveryCounter, logger: Logger) async throws -> [Result] {
+    /// Both scenarios on one hub runtime, each side in turn.
+    func measure(store: any Store, configuration: HubConfiguration, channel: JunctionCore.Channel, bare: BareLoop) async throws -> [Result] {
+        try await HubRuntime.with(configuration: configuration, store: store, drivers: [NativeDriver()], logger: logger) { runtime in
+            let runner = Task { try await runtime.runner.run() }
+            defer { runner.cancel() }
+
+            // One item to every follower, a round at a time, each round's deliveries then resent by
+            // the baseline, so both sides run under the same conditions. The queue's time counts
+            // from the moment the post returns (its entries are queued) to the last delivery; the
+            // notifier's time (audience, entries) is reported beside it. The first round warms up
+            // both sides (connections, the kept audience) and is reported on its own line.
+            var queue = Tally()
+            var baseline = Tally()
+            for round in 0...options.rounds {
+                let before = counter.count
+                PeakMemory.reset()
+                let start = ContinuousClock.now
+                _ = try await runtime.items.post(LocalPost(channelID: channel.id, body: "item \(round) to \(options.followers) followers"))
+                let queued = ContinuousClock.now
+                await counter.wait(for: before + sinks.count)
+                let sent = ContinuousClock.now
+                let queuePeak = PeakMemory.megabytes()
+                let requests = await captured(sinks, last: 1, counter: counter)
+                PeakMemory.reset()
+                let bareSeconds = try await bare.send(requests)
+                if round == 0 {
+                    print(String(format: "%@ warm-up fan-out: notifier %.0f ms, %d deliveries in %.0f ms (baseline %.0f ms)",
+                                 backend.rawValue, (queued - start).seconds * 1000, sinks.count, (sent - queued).seconds * 1000,
+                                 bareSeconds * 1000))
+                    continue
+                }
+                baseline.add(requests.count, seconds: bareSeconds)
+                queue.add(sinks.count, seconds: (sent - queued).seconds)
+                queue.peakMB = max(queue.peakMB, queuePeak)
+                queue.notifierSeconds += (queued - start).seconds
+                queue.posts += 1
+            }
+            var results = [("fan-out: 1 item → \(options.followers) followers on \(sinks.count) hubs, × \(options.rounds)", queue, baseline)]
+
+            // A sustained stream: items posted back to back while the queue sends, timed from the
+            // first post to the last delivery; then the baseline resends them. Several times over,
+            // alternating.
+            queue = Tally()
+            baseline = Tally()
+            for _ in 0..<options.streamRuns {
+                let before = counter.count
+                PeakMemory.reset()
+                let start = ContinuousClock.now
+                for index in 0..<options.stream {
+                    _ = try await runtime.items.post(LocalPost(channelID: channel.id, body: "stream item \(index)"))
+                }
+                let total = options.stream * sinks.count
+                await counter.wait(for: before + total)
+                queue.add(total, seconds: (ContinuousClock.now - start).seconds)
+                let requests = await captured(sinks, last: options.stream, counter: counter)
+                PeakMemory.reset()
+                baseline.add(requests.count, seconds: try await bare.send(requests))
+            }
+            results.append(("stream: \(options.stream) items × \(sinks.count) hubs, × \(options.streamRuns)", queue, baseline))
+            return results
+        }
+    }
+
+    return try await withTestStore(backend) { store, url in
         let channel = try await seed(store, sinks: sinks, followers: options.followers)
         let configuration = try await HubConfiguration.load(
             flags: ["database.url": url.rawText, "hub.domain": "bench.example", "federation.allowPrivateNetwork": "true",
                     "queue.workers": String(options.workers)],
             configFile: nil, environment: [:])
-        return try await HubRuntime.with(configuration: configuration, store: store, drivers: [NativeDriver()], logger: logger) { runtime in
-            let runner = Task { try await runtime.runner.run() }
-            defer { runner.cancel() }
-            var results: [(String, Measurement, Measurement)] = []
-
-            // One item to every follower, a round at a time: the queue's rate counts from the
-            // moment the post returns (its entries are queued) to the last delivery; the
-            // notifier's time (audience, entries) is reported beside it. The first round warms up
-            // (connections, the kept audience) and is reported on its own line, untimed in the table.
-            var warmUp: [Request] = []
-            var rounds: [[Request]] = []
-            var queueSeconds = 0.0
-            var notifierSeconds = 0.0
-            for round in 0...options.rounds {
-                let before = sinks.reduce(0) { $0 + $1.received.count }
-                if round == 1 { PeakMemory.reset() }
-                let start = ContinuousClock.now
-                _ = try await runtime.items.post(LocalPost(channelID: channel.id, body: "item \(round) to \(options.followers) followers"))
-                let queued = ContinuousClock.now
-                try await waitForDeliveries(sinks, total: before + sinks.count)
-                let sent = ContinuousClock.now
-                if round == 0 {
-                    warmUp = captured(sinks, last: 1)
-                    print(String(format: "%@ warm-up fan-out: notifier %.0f ms, %d deliveries in %.0f ms", backend.rawValue,
-                                 (queued - start).seconds * 1000, sinks.count, (sent - queued).seconds * 1000))
-                } else {
-                    rounds.append(captured(sinks, last: 1))
-                    queueSeconds += (sent - queued).seconds
-                    notifierSeconds += (queued - start).seconds
-                }
-            }
-            let fanOut = Measurement(deliveries: options.rounds * sinks.count, seconds: queueSeconds, peakMB: PeakMemory.megabytes(),
-                                     notifierSeconds: notifierSeconds / Double(options.rounds))
-            results.append(("fan-out: 1 item → \(options.followers) followers on \(sinks.count) hubs, × \(options.rounds)", fanOut,
-                            try await baseline(warmUp: warmUp, rounds: rounds, sinks: sinks, concurrency: options.workers)))
-
-            // A sustained stream: items posted back to back while the queue sends.
-            let before = sinks.reduce(0) { $0 + $1.received.count }
-            PeakMemory.reset()
-            let start = ContinuousClock.now
-            for index in 0..<options.stream {
-                _ = try await runtime.items.post(LocalPost(channelID: channel.id, body: "stream item \(index)"))
-            }
-            let total = options.stream * sinks.count
-            try await waitForDeliveries(sinks, total: before + total)
-            let stream = Measurement(deliveries: total, seconds: (ContinuousClock.now - start).seconds, peakMB: PeakMemory.megabytes())
-            results.append(("stream: \(options.stream) items × \(sinks.count) hubs", stream,
-                            try await baseline(warmUp: [], rounds: [captured(sinks, last: options.stream)], sinks: sinks,
-                                               concurrency: options.workers)))
+        let bare = BareLoop(counter: counter, concurrency: options.workers)
+        do {
+            let results = try await measure(store: store, configuration: configuration, channel: channel, bare: bare)
+            try await bare.shutdown()
             return results
+        } catch {
+            try? await bare.shutdown()
+            throw error
         }
-    }
-}
-
-/// The payloads each sink received for the last `count` items, as the baseline resends them.
-func captured(_ sinks: [LoopbackSink], last count: Int) -> [Request] {
-    sinks.flatMap { sink in
-        sink.received.suffix(count).map { (url: "\(sink.url)\($0.path)", body: $0.body, contentType: "application/activity+json") }
     }
 }
 
@@ -205,19 +279,19 @@ let header = ["backend", "scenario", "deliveries", "queue/s", "baseline/s", "rat
               "queue peak MB", "baseline peak MB"]
 var rows: [[String]] = []
 try await LoopbackSink.runMany(options.hubs) { sinks in
+    let counter = DeliveryCounter(sinks)
     for backend in options.backends {
         if backend == .postgres, ProcessInfo.processInfo.environment["JUNCTION_TEST_POSTGRES_URL"] == nil {
             print("postgres: skipped (JUNCTION_TEST_POSTGRES_URL is not set; scripts/bench starts a server)")
             continue
         }
-        for (scenario, queue, bare) in try await run(backend, options: options, sinks: sinks, logger: logger) {
-            let notifier = queue.notifierSeconds.map { String(format: "%.0f", $0 * 1000) } ?? "(in the rate)"
-            let rounds = Double(queue.deliveries / options.hubs)
-            let withNotifier = queue.notifierSeconds.map {
-                String(format: "%.2f", Double(queue.deliveries) / (queue.seconds + $0 * rounds) / bare.rate)
-            } ?? String(format: "%.2f", queue.rate / bare.rate)
+        for (scenario, queue, bare) in try await run(backend, options: options, sinks: sinks, counter: counter, logger: logger) {
+            let fanOut = queue.posts > 0
+            let withNotifier = Double(queue.deliveries) / (queue.seconds + queue.notifierSeconds) / bare.rate
             rows.append([backend.rawValue, scenario, "\(queue.deliveries)", String(format: "%.0f", queue.rate),
-                         String(format: "%.0f", bare.rate), String(format: "%.2f", queue.rate / bare.rate), notifier, withNotifier,
+                         String(format: "%.0f", bare.rate), String(format: "%.2f", queue.rate / bare.rate),
+                         fanOut ? String(format: "%.0f", queue.notifierSeconds * 1000 / Double(queue.posts)) : "(in the rate)",
+                         String(format: "%.2f", withNotifier),
                          String(format: "%.0f", queue.peakMB), String(format: "%.0f", bare.peakMB)])
         }
     }

@@ -115,4 +115,22 @@ struct HTTPMessageSignatureTests {
             try await HTTPMessageSignature.verify(tampered, publicKey: { _ in key.publicKey })
         }
     }
+
+    @Test("a covered field's value: names match in any case, space and tab around values go, repeated fields join (§2.1)")
+    func fieldValues() throws {
+        let message = HTTPMessageSignature.Message(
+            method: "POST", scheme: "https", authority: "hub.example", path: "/inbox",
+            headers: [("X-Custom", " \tone  "), ("content-type", "text/plain"), ("x-CUSTOM", "two\t"),
+                      ("X-Other", "three")])
+        let input = #"sig1=("x-custom" "content-type");created=1;keyid="k""#
+        let base = try HTTPMessageSignature.signatureBase(message, signatureInput: input, label: "sig1")
+        #expect(base == """
+            "x-custom": one, two
+            "content-type": text/plain
+            "@signature-params": ("x-custom" "content-type");created=1;keyid="k"
+            """)
+        #expect(throws: HTTPMessageSignature.SignatureError.self) {
+            try HTTPMessageSignature.signatureBase(message, signatureInput: #"sig1=("x-missing");keyid="k""#, label: "sig1")
+        }
+    }
 }

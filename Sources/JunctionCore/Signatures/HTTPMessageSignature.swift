@@ -44,10 +44,20 @@ public enum HTTPMessageSignature {
                       query: components.percentEncodedQuery, headers: headers)
         }
 
-        /// Every value of the named field, in order.
+        /// Every value of the field named `name` (lowercase), in order, without the leading and
+        /// trailing whitespace (RFC 9110 OWS: space and tab) that RFC 9421 §2.1 strips.
         func values(of name: String) -> [String] {
-            headers.filter { $0.name.lowercased() == name }.map { $0.value.trimmingCharacters(in: .whitespaces) }
+            headers.compactMap { header in
+                guard header.name.utf8.elementsEqual(name.utf8, by: { Self.asciiLowercased($0) == $1 }) else { return nil }
+                let value = header.value
+                guard let first = value.utf8.firstIndex(where: { !Self.isOptionalWhitespace($0) }),
+                      let last = value.utf8.lastIndex(where: { !Self.isOptionalWhitespace($0) }) else { return "" }
+                return String(value[first...last])
+            }
         }
+
+        private static func asciiLowercased(_ byte: UInt8) -> UInt8 { (0x41...0x5A).contains(byte) ? byte | 0x20 : byte }
+        private static func isOptionalWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
     }
 
     /// Why a signature could not be made or checked.
