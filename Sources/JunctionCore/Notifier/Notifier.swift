@@ -69,18 +69,30 @@ public struct Notifier: Sendable {
         state = await hooks.run(.notifierProcess, state)
 
         var result = Result()
-        var byHub: [HubKey: [Recipient]] = [:]
+        // The grouping by hub is kept with the audience while the recipients are the kept viewers.
+        let grouping = audiences.grouping(of: channel, for: state.recipients) { HubGrouping($0) }
         // A refusal depends on the recipient's network alone: worked out once per network.
         var refusals: [String: String?] = [:]
-        for recipient in state.recipients {
-            let network = recipient.network
-            if refusals[network] == nil { refusals[network] = .some(refusal(network: network, state: state)) }
-            if let reason = refusals[network] ?? nil {
-                result.skipped.append((recipient.xchan.hash, reason))
-                continue
+        func refusal(of network: String) -> String? {
+            if let known = refusals[network] { return known }
+            let reason = self.refusal(network: network, state: state)
+            refusals[network] = .some(reason)
+            return reason
+        }
+        for recipient in grouping.unserved {
+            if let reason = refusal(of: recipient.network) { result.skipped.append((recipient.xchan.hash, reason)) }
+        }
+        var hubs: [HubGrouping.Hub] = []
+        for var hub in grouping.hubs {
+            if hub.networks.contains(where: { refusal(of: $0) != nil }) {
+                hub.recipients = hub.recipients.filter { recipient in
+                    guard let reason = refusal(of: recipient.network) else { return true }
+                    result.skipped.append((recipient.xchan.hash, reason))
+                    return false
+                }
+                if hub.recipients.isEmpty { continue }
             }
-            guard let hubloc = recipient.hublocs.first(where: { !$0.isDeleted }) else { continue }
-            byHub[HubKey(network: hubloc.network, host: hubloc.host), default: []].append(recipient)
+            hubs.append(hub)
         }
 
         var deliveries: [HubDelivery] = []
@@ -90,23 +102,23 @@ public struct Notifier: Sendable {
             DeliveryReport(itemID: itemID, recipient: $0.recipient, destination: "", queueEntryID: nil, status: .refused,
                            reason: $0.reason, attempts: 0, nextAttempt: nil, updated: now)
         }
-        let sites = Dictionary(try await session.sites(hosts: Array(Set(byHub.keys.map(\.host)))).map { ($0.host, $0) },
+        let sites = Dictionary(try await session.sites(hosts: Array(Set(hubs.map(\.host)))).map { ($0.host, $0) },
                                uniquingKeysWith: { first, _ in first })
-        for (key, recipients) in byHub.sorted(by: { $0.key.host < $1.key.host }) {
-            if let site = sites[key.host], site.isBlocked || site.isDead {
-                let reason = site.isBlocked ? "site \(key.host) is blocked" : "site \(key.host) is dead"
-                for recipient in recipients {
+        for hub in hubs {
+            if let site = sites[hub.host], site.isBlocked || site.isDead {
+                let reason = site.isBlocked ? "site \(hub.host) is blocked" : "site \(hub.host) is dead"
+                for recipient in hub.recipients {
                     result.skipped.append((recipient.xchan.hash, reason))
-                    reports.append(DeliveryReport(itemID: itemID, recipient: recipient.xchan.hash, destination: key.host,
+                    reports.append(DeliveryReport(itemID: itemID, recipient: recipient.xchan.hash, destination: hub.host,
                                                   queueEntryID: nil, status: .refused, reason: reason, attempts: 0,
                                                   nextAttempt: nil, updated: now))
                 }
                 continue
             }
-            var delivery = HubDelivery(state: state, network: key.network, host: key.host, recipients: recipients)
+            var delivery = HubDelivery(state: state, network: hub.network, host: hub.host, recipients: hub.recipients)
             delivery = await hooks.run(.notifierHub, delivery)
             if delivery.entries.isEmpty {
-                unencoded[key.network, default: []].append(deliveries.count)
+                unencoded[hub.network, default: []].append(deliveries.count)
             }
             deliveries.append(delivery)
         }
@@ -120,7 +132,7 @@ public struct Notifier: Sendable {
         let byNetwork = Dictionary(grouping: deliveries, by: \.network).mapValues({ $0.flatMap(\.entries) })
             .sorted(by: { $0.key < $1.key }).filter { !$0.value.isEmpty }
         // Hubs whose sites are healthy (or not known yet) may get theirs straight from the runner.
-        let healthy = Set(byHub.keys.map(\.host).filter { sites[$0]?.isTroubled != true })
+        let healthy = Set(hubs.map(\.host).filter { sites[$0]?.isTroubled != true })
         result.entryIDs = try await enqueue(byNetwork.map { ($0.key, $0.value) }, channelID: channel.id, itemID: itemID,
                                             healthy: healthy, session: session, now: now)
         try await session.recordReports(reports)
@@ -266,10 +278,5 @@ public struct Notifier: Sendable {
             .filter { !$0.isDeleted }
             .sorted { $0.hash < $1.hash }
             .map { Recipient(xchan: $0, hublocs: locations[$0.hash] ?? []) }
-    }
-
-    private struct HubKey: Hashable {
-        let network: String
-        let host: String
     }
 }
