@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// An HTTP server on 127.0.0.1 that records what is posted to it and answers with scripted
@@ -40,35 +41,49 @@ public final class LoopbackSink: Sendable {
     public var port: Int { boundPort.withLock { $0 } }
 
     /// Runs a sink for the duration of `body`, on `port` (0: any free port).
+    ///
+    /// The sink stops gracefully: it takes no new connections and answers what it is answering.
+    /// Cancelling a Hummingbird server instead can trap in NIO when a connection was accepted
+    /// but not yet served (apple/swift-nio#3481). Answers still delayed a second later are cut short.
     public static func run<T: Sendable>(port: Int = 0, _ body: (LoopbackSink) async throws -> T) async throws -> T {
         let sink = LoopbackSink()
+        let router = Router()
+        router.post("**") { request, context in try await sink.handle(request, context: context) }
+        router.get("**") { request, context in try await sink.handle(request, context: context) }
+        var logger = Logger(label: "junction.sink")
+        logger.logLevel = .warning
+        let (started, start) = AsyncStream<Void>.makeStream()
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname("127.0.0.1", port: port)),
+            onServerRunning: { channel in
+                sink.boundPort.withLock { $0 = channel.localAddress?.port ?? 0 }
+                start.finish()
+            },
+            logger: logger
+        )
+        let server = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            try await withCheckedThrowingContinuation { (started: CheckedContinuation<Void, any Error>) in
-                let once = Mutex(Optional(started))
-                group.addTask {
-                    let router = Router()
-                    router.post("**") { request, context in try await sink.handle(request, context: context) }
-                    router.get("**") { request, context in try await sink.handle(request, context: context) }
-                    var logger = Logger(label: "junction.sink")
-                    logger.logLevel = .warning
-                    let app = Application(
-                        router: router,
-                        configuration: .init(address: .hostname("127.0.0.1", port: port)),
-                        onServerRunning: { channel in
-                            sink.boundPort.withLock { $0 = channel.localAddress?.port ?? 0 }
-                            once.withLock { $0?.resume(); $0 = nil }
-                        },
-                        logger: logger
-                    )
-                    do {
-                        try await app.run()
-                    } catch {
-                        once.withLock { $0?.resume(throwing: error); $0 = nil }
-                    }
-                }
+            group.addTask {
+                defer { start.finish() }
+                try await server.run()
             }
-            defer { group.cancelAll() }
-            return try await body(sink)
+            for await _ in started {}
+            guard sink.port != 0 else {
+                try await group.next()
+                throw TestSetupError("the loopback sink did not start")
+            }
+            let result: Result<T, any Error>
+            do {
+                result = .success(try await body(sink))
+            } catch {
+                result = .failure(error)
+            }
+            await server.triggerGracefulShutdown()
+            group.addTask { try await Task.sleep(for: .seconds(1)) }
+            _ = try? await group.next()
+            group.cancelAll()
+            return try result.get()
         }
     }
 

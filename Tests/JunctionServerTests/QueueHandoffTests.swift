@@ -118,7 +118,8 @@ struct QueueHandoffTests {
     @Test("a running runner sends what the notifier hands it, each entry once", arguments: TestBackend.available)
     func runnerSends(_ backend: TestBackend) async throws {
         try await withTestStore(backend) { store, _ in
-            let hosts = (0..<20).map { "h\($0).example" }
+            // Four more hubs than the room one worker has.
+            let hosts = (0..<QueueRunner.handoffAhead + 4).map { "h\($0).example" }
             let scenario = try await Self.scenario(store, hosts: hosts)
             let wake = WakeSignal()
             let handoff = QueueHandoff(wake: wake)
@@ -130,20 +131,20 @@ struct QueueHandoffTests {
             let notifier = Notifier(store: store, hooks: scenario.hooks, drivers: [FakeDriver()], logger: Logger(label: "test"),
                                     handoff: handoff, onEnqueue: runner.signal)
             try await DeliveryTests.running(runner) {
-                // Room opens once the runner runs: sixteen entries for one worker. (What this takes,
-                // the runner's next round gives back.)
+                // Room opens once the runner runs: `handoffAhead` entries for one worker. (What this
+                // takes, the runner's next round gives back.)
                 try await DeliveryTests.waitUntil { handoff.reserve(1) != nil }
-                let item = try await scenario.post("to twenty hubs")
+                let item = try await scenario.post("to all the hubs")
                 try await store.write { session in
                     _ = try await notifier.notify(.post, channelID: scenario.channel.id, itemID: item.id, in: session, now: Date())
                 }
-                // Fifteen or sixteen were written leased to the runner; the rest are left for a claim,
-                // which the runner does not make while more than four wait. Taken and given back here.
+                // All but four or five were written leased to the runner; the rest are left for a
+                // claim, which the runner does not make while more than four wait. Taken and given back here.
                 let now = Date()
                 let unleased = try await store.write {
                     try await $0.claimDueEntries(now: now, limit: 100, owner: "test", leaseUntil: now.addingTimeInterval(60), policy: DeliveryPolicy())
                 }
-                #expect((4...5).contains(unleased.count), "\(unleased.count) of 20 were not handed over")
+                #expect((4...5).contains(unleased.count), "\(unleased.count) of \(hosts.count) were not handed over")
                 try await store.write { try await $0.returnEntries(ids: unleased.map(\.id), owner: "test") }
                 notifier.wakeQueue()
                 try await DeliveryTests.waitUntil { driver.seen.count >= hosts.count }

@@ -96,6 +96,28 @@ struct SQLiteConnectionTests {
         #expect(values == [1])
     }
 
+    @Test("lists of every length come in a few statement shapes, and select what they list")
+    func listShapes() async throws {
+        let path = temporaryPath()
+        defer { remove(path) }
+        let connection = try SQLiteConnection(path: path, busyTimeout: .zero)
+        defer { connection.close() }
+        let db = SQLiteDatabase(connection: connection, logger: Logger(label: "test"))
+        try await db.raw("CREATE TABLE t (v INTEGER PRIMARY KEY)").run()
+        try await db.raw("INSERT INTO t (v) \(unsafeRaw: "VALUES " + (0..<300).map { "(\($0))" }.joined(separator: ", "))").run()
+        let before = connection.keptStatementCount
+        for length in 1...300 {
+            let values = (0..<length).map { Int64($0 * 7 % 300) }
+            let rows = try await db.raw("SELECT v FROM t WHERE v IN (\(SQLStoreSession.inList(values)))").all()
+            #expect(Set(try rows.map { try $0.decode(column: "v", as: Int64.self) }) == Set(values))
+        }
+        // Lengths 1 to 300 in ten shapes (1, 2, 4, … 512).
+        #expect(connection.keptStatementCount - before == 10)
+        #expect([Int](repeating: 0, count: 200).chunkedInShapes(maximum: 128).map(\.count) == [128, 64, 8])
+        #expect([Int](repeating: 0, count: 300).chunkedInShapes(maximum: 128).map(\.count) == [128, 128, 32, 8, 4])
+        #expect([Int]().chunkedInShapes(maximum: 128).isEmpty)
+    }
+
     @Test("a log past its limit is checkpointed by the commit that finds it")
     func checkpointLimit() async throws {
         let path = temporaryPath()

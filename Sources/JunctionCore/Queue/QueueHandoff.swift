@@ -22,8 +22,9 @@ public final class QueueHandoff: Sendable {
         }
     }
 
-    /// Room granted for `count` entries, leased as `lease`, at most `perDestination` in flight to
-    /// a destination (the runner's limit for a healthy one).
+    /// Room granted for `count` entries, leased as `lease`, as long as a destination has fewer
+    /// than `perDestination` leased (sent or waiting; a few times the runner's limit for a
+    /// healthy one, which it keeps to when sending).
     public struct Reservation: Sendable {
         public var lease: Lease
         public var count: Int
@@ -75,7 +76,7 @@ public final class QueueHandoff: Sendable {
     }
 
     /// Opens the hand-off to runner `owner`, whose claims lease entries for `lease` seconds and
-    /// who sends at most `perDestination` at once to a healthy destination.
+    /// who takes up to `perDestination` leased entries to one destination through hand-overs.
     func open(owner: String, lease: TimeInterval, perDestination: Int) {
         state.withLock { state in
             state.owner = owner

@@ -41,6 +41,32 @@ public final class QueueRunner: Service, Sendable {
         var claiming = false
         /// When the last claim found fewer due entries than it asked for.
         var exhausted: ContinuousClock.Instant?
+
+        /// The next waiting entry: stale when it waited `freshness` or longer (unless
+        /// `leavingStale`, then nil), or started and counted in flight when fewer than `workers`
+        /// are busy and its destination has fewer than `perDestination` under way.
+        mutating func take(workers: Int, perDestination: Int, freshness: Duration, leavingStale: Bool = false) -> Next? {
+            guard let first = ready.first else { return nil }
+            if ContinuousClock.now - first.claimed >= freshness {
+                if leavingStale { return nil }
+                ready.removeFirst()
+                return .stale(first.entry)
+            }
+            guard busy < workers, let index = ready.firstIndex(where: { sending[$0.entry.destination, default: 0] < perDestination }) else {
+                return nil
+            }
+            let entry = ready.remove(at: index).entry
+            busy += 1
+            sending[entry.destination, default: 0] += 1
+            return .start(entry)
+        }
+
+        /// Frees the worker and the destination's slot `entry` held.
+        mutating func finished(_ entry: QueueEntry) {
+            busy -= 1
+            let count = sending[entry.destination, default: 1] - 1
+            sending[entry.destination] = count > 0 ? count : nil
+        }
     }
 
     /// Entries the notifier queues in this process arrive through `handoff` when the runner has
@@ -66,7 +92,8 @@ public final class QueueRunner: Service, Sendable {
         // An entry that waited this long is given back rather than started, so it is never
         // still being delivered when its lease runs out and another worker may take it.
         let freshness = Duration.seconds(configuration.policy.lease / 2)
-        handoff?.open(owner: owner, lease: configuration.policy.lease, perDestination: configuration.policy.perDestinationConcurrency)
+        handoff?.open(owner: owner, lease: configuration.policy.lease,
+                      perDestination: Self.handoffPerDestination * configuration.policy.perDestinationConcurrency)
         await withDiscardingTaskGroup { tasks in
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 collectHandedOff()
@@ -80,11 +107,7 @@ public final class QueueRunner: Service, Sendable {
                         stale.append(entry)
                     case .start(let entry):
                         started += 1
-                        tasks.addTask {
-                            await self.attempt(entry, recorder: recorder)
-                            self.finished(entry)
-                            self.signal()
-                        }
+                        tasks.addTask { await self.work(from: entry, recorder: recorder, freshness: freshness) }
                     }
                 }
                 if !stale.isEmpty { await giveBack(stale) }
@@ -122,8 +145,14 @@ public final class QueueRunner: Service, Sendable {
     static let unrecorded = 8
 
     /// How many entries, per worker, the notifier may hand over while they wait: more than a
-    /// claim fetches, so that a post to a few hundred hubs needs no claim at all.
-    static let handoffAhead = 16
+    /// claim fetches, so that a post to a few hundred hubs, and the next few posts to them, need
+    /// no claim at all (a thousand entries of a few kilobytes each, with 16 workers).
+    static let handoffAhead = 64
+    /// How many entries to one destination, in multiples of its limit, may be leased to this
+    /// runner through hand-overs, sent or waiting: the runner sends no more than the limit at
+    /// once, other runners' claims count them in flight and take none, and a destination that
+    /// answers slowly cannot hold more of the waiting list than this.
+    static let handoffPerDestination = 4
 
     /// Moves what the notifier handed over into the waiting list, and tells it how much more the
     /// list has room for.
@@ -148,7 +177,7 @@ public final class QueueRunner: Service, Sendable {
     }
 
     /// What the runner does with the next claimed entry.
-    private enum Next {
+    fileprivate enum Next {
         case start(QueueEntry)
         case stale(QueueEntry)
     }
@@ -159,30 +188,32 @@ public final class QueueRunner: Service, Sendable {
     /// each count what is leased when they run; a claim and a hand-off at the same moment could
     /// together lease more for one destination, and this keeps the runner from sending them at once.)
     private func takeReady(freshness: Duration) -> Next? {
-        let limit = configuration.policy.perDestinationConcurrency
-        return dispatch.withLock { dispatch in
-            guard let first = dispatch.ready.first else { return nil }
-            if ContinuousClock.now - first.claimed >= freshness {
-                dispatch.ready.removeFirst()
-                return .stale(first.entry)
-            }
-            guard dispatch.busy < configuration.workers,
-                  let index = dispatch.ready.firstIndex(where: { dispatch.sending[$0.entry.destination, default: 0] < limit }) else {
-                return nil
-            }
-            let entry = dispatch.ready.remove(at: index).entry
-            dispatch.busy += 1
-            dispatch.sending[entry.destination, default: 0] += 1
-            return .start(entry)
-        }
+        dispatch.withLock { $0.take(workers: configuration.workers, perDestination: configuration.policy.perDestinationConcurrency,
+                                    freshness: freshness) }
     }
 
-    /// Frees the worker and the destination's slot `entry` held.
-    private func finished(_ entry: QueueEntry) {
-        dispatch.withLock { dispatch in
-            dispatch.busy -= 1
-            let sending = dispatch.sending[entry.destination, default: 1] - 1
-            dispatch.sending[entry.destination] = sending > 0 ? sending : nil
+    /// Delivers `entry`, then each next waiting entry that may start, in the same task, so that
+    /// a busy queue keeps its workers going without a turn through the runner's loop. The runner
+    /// is woken when this worker stops, and when the waiting list runs low enough for a claim.
+    private func work(from entry: QueueEntry, recorder: DeliveryRecorder, freshness: Duration) async {
+        var next: QueueEntry? = entry
+        while let current = next {
+            await attempt(current, recorder: recorder)
+            collectHandedOff()
+            let goOn = !Task.isShuttingDownGracefully && !Task.isCancelled && recorder.outstanding < Self.unrecorded * configuration.workers
+            let wakeRunner: Bool
+            (next, wakeRunner) = dispatch.withLock { dispatch in
+                dispatch.finished(current)
+                // A stale entry is left for the runner to give back.
+                var taken: QueueEntry?
+                if goOn, case .start(let entry)? = dispatch.take(workers: configuration.workers,
+                                                                  perDestination: configuration.policy.perDestinationConcurrency,
+                                                                  freshness: freshness, leavingStale: true) {
+                    taken = entry
+                }
+                return (taken, taken == nil || (!dispatch.claiming && dispatch.ready.count < Self.claimBelow * configuration.workers))
+            }
+            if wakeRunner { signal() }
         }
     }
 

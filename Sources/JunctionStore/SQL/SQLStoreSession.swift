@@ -13,7 +13,18 @@ struct SQLStoreSession: Sendable {
 
     /// The most values bound in one `IN (…)` list; both backends take far more, this keeps
     /// statements small.
-    static let bindsPerQuery = 1000
+    static let bindsPerQuery = 1024
+
+    /// `values` bound as the list of an `IN (…)`, padded to a power-of-two length by repeating
+    /// the last (the same set). SQLite keeps prepared statements by their text: lists of every
+    /// length would each be prepared afresh, and push the statements used all the time out.
+    static func inList<Value: Encodable & Sendable>(_ values: some BidirectionalCollection<Value>) -> SQLList {
+        var binds: [any SQLExpression] = values.map { SQLBind($0) }
+        if let last = values.last {
+            binds.append(contentsOf: repeatElement(SQLBind(last) as any SQLExpression, count: values.count.nextPowerOfTwo - values.count))
+        }
+        return SQLList(binds)
+    }
 
     /// Actions waiting for a transaction to commit.
     final class Deferred: Sendable {
@@ -116,4 +127,23 @@ extension Array {
     func chunked(maximum: Int) -> [ArraySlice<Element>] {
         stride(from: 0, to: count, by: maximum).map { self[$0..<Swift.min($0 + maximum, count)] }
     }
+
+    /// The array in consecutive slices whose lengths are powers of two, at most `maximum` (one),
+    /// largest first: a multi-row statement over them comes in a few shapes, which SQLite keeps
+    /// prepared (see ``SQLStoreSession/inList(_:)``).
+    func chunkedInShapes(maximum: Int) -> [ArraySlice<Element>] {
+        var slices: [ArraySlice<Element>] = []
+        var start = 0
+        while start < count {
+            let length = Swift.min(maximum, 1 << (Int.bitWidth - 1 - (count - start).leadingZeroBitCount))
+            slices.append(self[start..<start + length])
+            start += length
+        }
+        return slices
+    }
+}
+
+extension Int {
+    /// The smallest power of two at least `self` (1 for 0 and 1).
+    var nextPowerOfTwo: Int { self <= 1 ? 1 : 1 << (Int.bitWidth - (self - 1).leadingZeroBitCount) }
 }

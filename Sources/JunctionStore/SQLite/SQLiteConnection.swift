@@ -23,6 +23,9 @@ final class SQLiteConnection: @unchecked Sendable {
     /// otherwise keep one for every length.
     static let keptStatements = 200
 
+    /// How many prepared statements are kept now.
+    var keptStatementCount: Int { statements.count }
+
     /// Opens (creating when missing) the database file at `path`.
     init(path: String, busyTimeout: Duration) throws(SQLiteError) {
         var db: OpaquePointer?
@@ -39,7 +42,7 @@ final class SQLiteConnection: @unchecked Sendable {
 
     deinit { close() }
 
-    /// Runs one SQL statement with `values` bound to its parameters (`?1`, `?2`, …), handing
+    /// Runs one SQL statement with `values` bound to its parameters in order, handing
     /// each result row to `onRow`.
     func execute(_ sql: String, _ values: [SQLiteValue], onRow: (SQLiteRow) throws -> Void) async throws {
         let statement = try prepared(sql)
@@ -165,3 +168,4 @@ struct SQLiteError: Error, CustomStringConvertible {
 
     var description: String { "SQLite error \(code): \(message)" }
 }
+
