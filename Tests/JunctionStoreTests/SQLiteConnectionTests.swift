@@ -25,11 +25,15 @@ struct SQLiteConnectionTests {
         let text = "quote \" backslash \\ nul-free ünïcödé 🎉"
         let bytes = Data([0, 1, 2, 255])
         let rows = try await store.withDatabase(isolation: nil) { db in
-            try await db.raw("CREATE TABLE t (i INTEGER, r REAL, s TEXT, e TEXT NOT NULL, b BLOB, z BLOB NOT NULL, n TEXT, f INTEGER)").run()
+            try await db.raw("""
+                CREATE TABLE t (i INTEGER, r REAL, s TEXT, e TEXT NOT NULL, b BLOB, z BLOB NOT NULL, n TEXT, f INTEGER,
+                                oi INTEGER, os TEXT, ob BLOB)
+                """).run()
             let none: String? = nil
+            let (someInteger, someText, someBytes): (Int64?, String?, Data?) = (-7, "wrapped", bytes)
             try await db.raw("""
                 INSERT INTO t VALUES (\(bind: Int64.max), \(bind: 2.5), \(bind: text), \(bind: ""), \(bind: bytes), \(bind: Data()),
-                                      \(bind: none), \(bind: true))
+                                      \(bind: none), \(bind: true), \(bind: someInteger), \(bind: someText), \(bind: someBytes))
                 """).run()
             return try await db.raw("SELECT * FROM t").all()
         }
@@ -46,6 +50,10 @@ struct SQLiteConnectionTests {
         #expect(try row.decode(column: "n", as: String?.self) == nil)
         #expect(try row.decode(column: "s", as: String?.self) == text)
         #expect(try row.decode(column: "f", as: Bool.self))
+        // Optionals holding a value bind as the value.
+        #expect(try row.decode(column: "oi", as: Int64.self) == -7)
+        #expect(try row.decode(column: "os", as: String.self) == "wrapped")
+        #expect(try row.decode(column: "ob", as: Data.self) == bytes)
         #expect(throws: DecodingError.self) { try row.decode(column: "s", as: Int64.self) }
         #expect(throws: DecodingError.self) { try row.decode(column: "missing", as: Int64.self) }
     }

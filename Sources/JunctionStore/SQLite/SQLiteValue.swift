@@ -12,22 +12,25 @@ enum SQLiteValue: Sendable, Equatable {
     /// The value of a bound Swift value: integers, floating-point numbers, strings, booleans
     /// (as 0 and 1), bytes and optionals of them — what the store binds.
     init(binding value: any Encodable) throws {
+        // The concrete types first: a cast to one is a comparison of type metadata (and looks
+        // through an optional that holds a value), where a cast to a protocol searches the
+        // conformance tables; it is left for the nil optionals that get this far.
         switch value {
+        case let value as String: self = .text(value)
+        case let value as Int64: self = .integer(value)
+        case let value as Int: self = .integer(Int64(value))
+        case let value as Data: self = .blob(value)
+        case let value as Bool: self = .integer(value ? 1 : 0)
+        case let value as Int32: self = .integer(Int64(value))
+        case let value as Double: self = .real(value)
+        case let value as Float: self = .real(Double(value))
+        case let value as [UInt8]: self = .blob(Data(value))
         case let optional as any OptionalBinding:
             guard let wrapped = optional.wrapped else {
                 self = .null
                 return
             }
             self = try SQLiteValue(binding: wrapped)
-        case let value as Int64: self = .integer(value)
-        case let value as Int: self = .integer(Int64(value))
-        case let value as Int32: self = .integer(Int64(value))
-        case let value as Bool: self = .integer(value ? 1 : 0)
-        case let value as String: self = .text(value)
-        case let value as Double: self = .real(value)
-        case let value as Float: self = .real(Double(value))
-        case let value as Data: self = .blob(value)
-        case let value as [UInt8]: self = .blob(Data(value))
         default:
             throw SQLiteError(code: SQLITE_MISMATCH, message: "cannot bind a value of type \(type(of: value))")
         }
