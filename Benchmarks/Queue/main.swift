@@ -1,10 +1,12 @@
 // The durable queue against a bare HTTP loop: one item fanned out to 10,000 followers on 200
 // loopback hubs (a warm-up fan-out, then several measured ones, one item each), then a
 // sustained stream of items to the same audience, on SQLite and on PostgreSQL. Each figure is
-// printed beside a baseline measured in the same run: a bare AsyncHTTPClient loop POSTing the
-// same payloads to the same sinks with the same concurrency, warmed up and timed the same way.
+// printed beside a baseline measured in the same run: a bare AsyncHTTPClient loop resending the
+// requests the sinks received to the same sinks with the same concurrency, each round and each
+// stream run straight after the queue's.
 //
-//   swift run -c release QueueBenchmark [--hubs 200] [--followers 10000] [--rounds 5] [--stream 25] [--workers 16] [--backends sqlite,postgres]
+//   swift run -c release QueueBenchmark [--hubs 200] [--followers 10000] [--rounds 20] [--stream 25] [--stream-runs 3]
+//                                       [--workers 16] [--backends sqlite,postgres]
 //
 // PostgreSQL needs JUNCTION_TEST_POSTGRES_URL (scripts/bench starts a throwaway server).
 
@@ -50,38 +52,42 @@ struct Options {
 
 /// Counts the requests every sink receives, so that either side can wait for its last delivery
 /// without polling the sinks (a poll costs both time and CPU the queue side would pay alone).
+/// The count is atomic: every sink bumps it, and a lock they all took would be contended.
 final class DeliveryCounter: Sendable {
-    private struct State {
-        var count = 0
-        var waiter: (total: Int, continuation: CheckedContinuation<Void, Never>)?
-    }
-    private let state = Mutex(State())
+    private let received = Atomic<Int>(0)
+    /// The count a waiter waits for; `Int.max` while none waits.
+    private let target = Atomic<Int>(.max)
+    private let waiter = Mutex<CheckedContinuation<Void, Never>?>(nil)
 
     init(_ sinks: [LoopbackSink]) {
-        for sink in sinks { sink.respond { [self] _ in received(); return nil } }
+        for sink in sinks { sink.respond { [self] _ in arrived(); return nil } }
     }
 
-    var count: Int { state.withLock { $0.count } }
+    var count: Int { received.load(ordering: .acquiring) }
 
-    private func received() {
-        let done = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            state.count += 1
-            guard let waiter = state.waiter, state.count >= waiter.total else { return nil }
-            state.waiter = nil
-            return waiter.continuation
+    private func arrived() {
+        let count = received.wrappingAdd(1, ordering: .acquiringAndReleasing).newValue
+        if count >= target.load(ordering: .acquiring) { wake() }
+    }
+
+    private func wake() {
+        let continuation = waiter.withLock { waiter in
+            defer { waiter = nil }
+            return waiter
         }
-        done?.resume()
+        if let continuation {
+            target.store(.max, ordering: .releasing)
+            continuation.resume()
+        }
     }
 
     /// Returns once `total` requests have arrived in all.
     func wait(for total: Int) async {
         await withCheckedContinuation { continuation in
-            let now = state.withLock { state -> Bool in
-                if state.count >= total { return true }
-                state.waiter = (total, continuation)
-                return false
-            }
-            if now { continuation.resume() }
+            waiter.withLock { $0 = continuation }
+            target.store(total, ordering: .releasing)
+            // A request that arrived before the target was set did not wake the waiter.
+            if count >= total { wake() }
         }
     }
 }
@@ -272,8 +278,8 @@ LoggingSystem.bootstrap { label in
     handler.logLevel = .error
     return handler
 }
-print("Queue benchmark: \(options.hubs) loopback hubs, \(options.followers) followers, \(options.rounds) fan-out rounds after a warm-up, \(options.stream)-item stream, \(options.workers) workers")
-print("Baseline: a bare AsyncHTTPClient loop POSTing the same payloads to the same sinks with the same concurrency.")
+print("Queue benchmark: \(options.hubs) loopback hubs, \(options.followers) followers, \(options.rounds) fan-out rounds after a warm-up, \(options.stream)-item stream × \(options.streamRuns), \(options.workers) workers")
+print("Baseline: a bare AsyncHTTPClient loop resending the requests the sinks received, with the same concurrency, after each phase of the queue's.")
 print("")
 let header = ["backend", "scenario", "deliveries", "queue/s", "baseline/s", "ratio", "notifier ms per post", "ratio with notifier",
               "queue peak MB", "baseline peak MB"]
