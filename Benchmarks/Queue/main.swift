@@ -52,12 +52,13 @@ struct Options {
 
 /// Counts the requests every sink receives, so that either side can wait for its last delivery
 /// without polling the sinks (a poll costs both time and CPU the queue side would pay alone).
-/// The count is atomic: every sink bumps it, and a lock they all took would be contended.
+/// The count is atomic: every sink bumps it, and a lock they all took would be contended. The
+/// lock is taken only once the count reaches what the waiter waits for.
 final class DeliveryCounter: Sendable {
     private let received = Atomic<Int>(0)
-    /// The count a waiter waits for; `Int.max` while none waits.
+    /// The count the waiter waits for; `Int.max` while none waits.
     private let target = Atomic<Int>(.max)
-    private let waiter = Mutex<CheckedContinuation<Void, Never>?>(nil)
+    private let waiter = Mutex<(total: Int, continuation: CheckedContinuation<Void, Never>)?>(nil)
 
     init(_ sinks: [LoopbackSink]) {
         for sink in sinks { sink.respond { [self] _ in arrived(); return nil } }
@@ -67,27 +68,28 @@ final class DeliveryCounter: Sendable {
 
     private func arrived() {
         let count = received.wrappingAdd(1, ordering: .acquiringAndReleasing).newValue
-        if count >= target.load(ordering: .acquiring) { wake() }
+        if count >= target.load(ordering: .acquiring) { wakeIfDone() }
     }
 
-    private func wake() {
-        let continuation = waiter.withLock { waiter in
-            defer { waiter = nil }
-            return waiter
-        }
-        if let continuation {
+    /// Resumes the waiter if its total has arrived: checked under the lock, so that a late call
+    /// for an earlier total never wakes the next waiter.
+    private func wakeIfDone() {
+        let continuation = waiter.withLock { waiter -> CheckedContinuation<Void, Never>? in
+            guard let current = waiter, count >= current.total else { return nil }
+            waiter = nil
             target.store(.max, ordering: .releasing)
-            continuation.resume()
+            return current.continuation
         }
+        continuation?.resume()
     }
 
     /// Returns once `total` requests have arrived in all.
     func wait(for total: Int) async {
         await withCheckedContinuation { continuation in
-            waiter.withLock { $0 = continuation }
+            waiter.withLock { $0 = (total, continuation) }
             target.store(total, ordering: .releasing)
-            // A request that arrived before the target was set did not wake the waiter.
-            if count >= total { wake() }
+            // A request that arrived before the target was set did not look.
+            wakeIfDone()
         }
     }
 }
@@ -210,21 +212,21 @@ func run(_ backend: TestBackend, options: Options, sinks: [LoopbackSink], counte
                 let queued = ContinuousClock.now
                 await counter.wait(for: before + sinks.count)
                 let sent = ContinuousClock.now
-                let queuePeak = PeakMemory.megabytes()
+                if round > 0 {
+                    queue.add(sinks.count, seconds: (sent - queued).seconds)
+                    queue.notifierSeconds += (queued - start).seconds
+                    queue.posts += 1
+                }
                 let requests = await captured(sinks, last: 1, counter: counter)
                 PeakMemory.reset()
                 let bareSeconds = try await bare.send(requests)
-                if round == 0 {
+                if round > 0 {
+                    baseline.add(requests.count, seconds: bareSeconds)
+                } else {
                     print(String(format: "%@ warm-up fan-out: notifier %.0f ms, %d deliveries in %.0f ms (baseline %.0f ms)",
                                  backend.rawValue, (queued - start).seconds * 1000, sinks.count, (sent - queued).seconds * 1000,
                                  bareSeconds * 1000))
-                    continue
                 }
-                baseline.add(requests.count, seconds: bareSeconds)
-                queue.add(sinks.count, seconds: (sent - queued).seconds)
-                queue.peakMB = max(queue.peakMB, queuePeak)
-                queue.notifierSeconds += (queued - start).seconds
-                queue.posts += 1
             }
             var results = [("fan-out: 1 item → \(options.followers) followers on \(sinks.count) hubs, × \(options.rounds)", queue, baseline)]
 

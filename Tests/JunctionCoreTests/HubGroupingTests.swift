@@ -31,25 +31,27 @@ struct HubGroupingTests {
         #expect(grouping.unserved.map(\.xchan.hash) == ["d", "f"])
     }
 
-    @Test("a kept grouping serves only the recipients it was made for")
+    @Test("the viewers' grouping is kept, and serves only them")
     func keptGrouping() async throws {
         let recipients = (0..<6).map { Self.recipient("r\($0)", at: [("hub\($0 % 3).example", false)]) }
         let cache = AudienceCache()
         _ = try await cache.audience(of: Self.channel, version: 1) { AudienceCache.Audience(connections: [], recipients: recipients) }
+        let viewers = cache.viewers(of: Self.channel, version: 1) { recipients }
         var made = 0
         func group(_ recipients: [Recipient]) -> HubGrouping {
             cache.grouping(of: Self.channel, for: recipients) { made += 1; return HubGrouping($0) }
         }
-        #expect(group(recipients).hubs.count == 3)
-        #expect(group(recipients).hubs.count == 3)
+        #expect(group(viewers).hubs.count == 3)
+        #expect(group(viewers).hubs.count == 3)
         #expect(made == 1)
         // Fewer recipients (a hook removed one), then as many but one moved elsewhere: each is grouped afresh.
-        #expect(group(Array(recipients.dropLast())).hubs.flatMap(\.recipients).count == 5)
-        var moved = recipients
+        #expect(group(Array(viewers.dropLast())).hubs.flatMap(\.recipients).count == 5)
+        var moved = viewers
         moved[0].hublocs[0].host = "elsewhere.example"
         #expect(group(moved).hubs.map(\.host).contains("elsewhere.example"))
         #expect(made == 3)
-        #expect(group(moved).hubs.count == 4)
+        // Neither pushed out the viewers' grouping.
+        #expect(group(viewers).hubs.count == 3)
         #expect(made == 3)
     }
 }

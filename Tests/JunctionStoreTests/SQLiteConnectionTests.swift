@@ -113,17 +113,23 @@ struct SQLiteConnectionTests {
         let db = SQLiteDatabase(connection: connection, logger: Logger(label: "test"))
         try await db.raw("CREATE TABLE t (v INTEGER PRIMARY KEY)").run()
         try await db.raw("INSERT INTO t (v) \(unsafeRaw: "VALUES " + (0..<300).map { "(\($0))" }.joined(separator: ", "))").run()
+        let session = SQLStoreSession(db: db, backend: SQLiteBackend(), committed: nil)
         let before = connection.keptStatementCount
         for length in 1...300 {
             let values = (0..<length).map { Int64($0 * 7 % 300) }
-            let rows = try await db.raw("SELECT v FROM t WHERE v IN (\(SQLStoreSession.inList(values)))").all()
+            let rows = try await db.raw("SELECT v FROM t WHERE v IN (\(session.inList(values)))").all()
             #expect(Set(try rows.map { try $0.decode(column: "v", as: Int64.self) }) == Set(values))
         }
         // Lengths 1 to 300 in ten shapes (1, 2, 4, … 512).
         #expect(connection.keptStatementCount - before == 10)
-        #expect([Int](repeating: 0, count: 200).chunkedInShapes(maximum: 128).map(\.count) == [128, 64, 8])
+        #expect(session.rowChunks([Int](repeating: 0, count: 200), maximum: 128).map(\.count) == [128, 64, 8])
         #expect([Int](repeating: 0, count: 300).chunkedInShapes(maximum: 128).map(\.count) == [128, 128, 32, 8, 4])
         #expect([Int]().chunkedInShapes(maximum: 128).isEmpty)
+        // PostgreSQL keeps no statements by their text: lists go as they are, rows in as few statements as may be.
+        let postgres = SQLStoreSession(db: db, backend: PostgresBackend(), committed: nil)
+        #expect(postgres.inList([1, 2, 3] as [Int64]).expressions.count == 3)
+        #expect(session.inList([1, 2, 3] as [Int64]).expressions.count == 4)
+        #expect(postgres.rowChunks([Int](repeating: 0, count: 200), maximum: 128).map(\.count) == [128, 72])
     }
 
     @Test("a log past its limit is checkpointed by the commit that finds it")

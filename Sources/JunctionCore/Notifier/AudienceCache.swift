@@ -4,8 +4,8 @@ import Synchronization
 /// channel's audience version stays (``ABookRecords/audienceVersion(channelID:)``): a channel
 /// posting again to thousands of followers does not read and decode them all again. Beside
 /// them, who of them may view the stream is kept while the channel record (its permission
-/// limits) is the same, and the last recipients' grouping by hub while they stay the same; an
-/// item's ACL is applied afresh on every run.
+/// limits) is the same, and those viewers' grouping by hub; an item's ACL is applied afresh on
+/// every run.
 final class AudienceCache: Sendable {
     /// A channel's connections, and every connected identity that is not deleted, with its
     /// locations, by hash.
@@ -26,7 +26,7 @@ final class AudienceCache: Sendable {
         var lastUse: UInt64
         /// The recipients allowed to view the stream, and the channel record they were worked out for.
         var viewers: (channel: Channel, recipients: [Recipient])?
-        /// The last recipients grouped by hub, and those recipients.
+        /// The viewers grouped by hub, and the viewers they were grouped from.
         var grouping: (recipients: [Recipient], grouping: HubGrouping)?
     }
 
@@ -83,14 +83,17 @@ final class AudienceCache: Sendable {
     }
 
     /// `recipients` of a run on `channel` grouped by hub: the kept grouping when they are the
-    /// recipients it was made for (the same array, as when no hook changed the kept viewers, is
-    /// recognised without comparing them), or what `group` makes (then kept).
+    /// kept viewers it was made for (the same array, as when no hook changed them, is recognised
+    /// without comparing them), or what `group` makes. Only the viewers' grouping is kept: a
+    /// private item's or a comment's few recipients do not push out a large audience's.
     func grouping(of channel: Channel, for recipients: [Recipient], group: ([Recipient]) -> HubGrouping) -> HubGrouping {
         let key = Key(channelID: channel.id, channelXChan: channel.xchanHash)
-        let kept = state.withLock { state in state.entries[key]?.grouping }
+        let (kept, viewers) = state.withLock { state in (state.entries[key]?.grouping, state.entries[key]?.viewers?.recipients) }
         if let kept, kept.recipients == recipients { return kept.grouping }
         let grouping = group(recipients)
-        state.withLock { state in state.entries[key]?.grouping = (recipients, grouping) }
+        if let viewers, viewers == recipients {
+            state.withLock { state in state.entries[key]?.grouping = (recipients, grouping) }
+        }
         return grouping
     }
 }

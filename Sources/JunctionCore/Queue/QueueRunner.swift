@@ -1,3 +1,4 @@
+import DequeModule
 public import Foundation
 public import Logging
 public import ServiceLifecycle
@@ -31,10 +32,14 @@ public final class QueueRunner: Service, Sendable {
     private let handoff: QueueHandoff?
     private let metrics = DeliveryMetrics()
     /// Claimed entries waiting for a worker, and whether a claim is under way.
-    private let dispatch = Mutex(Dispatch())
+    private let dispatch: Mutex<Dispatch>
 
     private struct Dispatch {
-        var ready: [(entry: QueueEntry, claimed: ContinuousClock.Instant)] = []
+        /// Deliveries at once, in all and to one destination.
+        let workers: Int
+        let perDestination: Int
+        /// Oldest first; a deque, since entries are taken from near its front.
+        var ready: Deque<(entry: QueueEntry, claimed: ContinuousClock.Instant)> = []
         /// Deliveries under way, in all and per destination.
         var busy = 0
         var sending: [String: Int] = [:]
@@ -45,7 +50,7 @@ public final class QueueRunner: Service, Sendable {
         /// The next waiting entry: stale when it waited `freshness` or longer (unless
         /// `leavingStale`, then nil), or started and counted in flight when fewer than `workers`
         /// are busy and its destination has fewer than `perDestination` under way.
-        mutating func take(workers: Int, perDestination: Int, freshness: Duration, leavingStale: Bool = false) -> Next? {
+        mutating func take(freshness: Duration, leavingStale: Bool = false) -> Next? {
             guard let first = ready.first else { return nil }
             if ContinuousClock.now - first.claimed >= freshness {
                 if leavingStale { return nil }
@@ -67,6 +72,9 @@ public final class QueueRunner: Service, Sendable {
             let count = sending[entry.destination, default: 1] - 1
             sending[entry.destination] = count > 0 ? count : nil
         }
+
+        /// Whether so few wait that a claim should start, none being under way.
+        var wantsClaim: Bool { !claiming && ready.count < QueueRunner.claimBelow * workers }
     }
 
     /// Entries the notifier queues in this process arrive through `handoff` when the runner has
@@ -80,6 +88,7 @@ public final class QueueRunner: Service, Sendable {
         self.drivers = drivers
         self.configuration = configuration
         self.logger = logger
+        dispatch = Mutex(Dispatch(workers: configuration.workers, perDestination: configuration.policy.perDestinationConcurrency))
     }
 
     /// Tells the runner new work is due (called after enqueueing in this process).
@@ -99,9 +108,7 @@ public final class QueueRunner: Service, Sendable {
                 collectHandedOff()
                 var started = 0
                 var stale: [QueueEntry] = []
-                // Attempts not yet recorded count: their entries are still leased and a crash
-                // repeats them, so a slow database holds the runner back instead of widening that.
-                while recorder.outstanding < Self.unrecorded * configuration.workers, let next = takeReady(freshness: freshness) {
+                while mayStart(recorder), let next = takeReady(freshness: freshness) {
                     switch next {
                     case .stale(let entry):
                         stale.append(entry)
@@ -188,8 +195,14 @@ public final class QueueRunner: Service, Sendable {
     /// each count what is leased when they run; a claim and a hand-off at the same moment could
     /// together lease more for one destination, and this keeps the runner from sending them at once.)
     private func takeReady(freshness: Duration) -> Next? {
-        dispatch.withLock { $0.take(workers: configuration.workers, perDestination: configuration.policy.perDestinationConcurrency,
-                                    freshness: freshness) }
+        dispatch.withLock { $0.take(freshness: freshness) }
+    }
+
+    /// Whether another delivery may start. Attempts not yet recorded count: their entries are
+    /// still leased and a crash repeats them, so a slow database holds the runner back instead
+    /// of widening that.
+    private func mayStart(_ recorder: DeliveryRecorder) -> Bool {
+        !Task.isShuttingDownGracefully && !Task.isCancelled && recorder.outstanding < Self.unrecorded * configuration.workers
     }
 
     /// Delivers `entry`, then each next waiting entry that may start, in the same task, so that
@@ -200,18 +213,14 @@ public final class QueueRunner: Service, Sendable {
         while let current = next {
             await attempt(current, recorder: recorder)
             collectHandedOff()
-            let goOn = !Task.isShuttingDownGracefully && !Task.isCancelled && recorder.outstanding < Self.unrecorded * configuration.workers
+            let goOn = mayStart(recorder)
             let wakeRunner: Bool
             (next, wakeRunner) = dispatch.withLock { dispatch in
                 dispatch.finished(current)
                 // A stale entry is left for the runner to give back.
                 var taken: QueueEntry?
-                if goOn, case .start(let entry)? = dispatch.take(workers: configuration.workers,
-                                                                  perDestination: configuration.policy.perDestinationConcurrency,
-                                                                  freshness: freshness, leavingStale: true) {
-                    taken = entry
-                }
-                return (taken, taken == nil || (!dispatch.claiming && dispatch.ready.count < Self.claimBelow * configuration.workers))
+                if goOn, case .start(let entry)? = dispatch.take(freshness: freshness, leavingStale: true) { taken = entry }
+                return (taken, taken == nil || dispatch.wantsClaim)
             }
             if wakeRunner { signal() }
         }
@@ -224,7 +233,7 @@ public final class QueueRunner: Service, Sendable {
     /// that finds nothing due while the workers send the last entries.
     private func startClaim() -> (limit: Int?, paused: Duration?) {
         dispatch.withLock { dispatch in
-            guard !dispatch.claiming, dispatch.ready.count < Self.claimBelow * configuration.workers else { return (nil, nil) }
+            guard dispatch.wantsClaim else { return (nil, nil) }
             if let exhausted = dispatch.exhausted, ContinuousClock.now - exhausted < Self.exhaustedPause {
                 return (nil, Self.exhaustedPause - (ContinuousClock.now - exhausted))
             }

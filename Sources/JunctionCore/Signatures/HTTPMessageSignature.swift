@@ -84,12 +84,8 @@ public enum HTTPMessageSignature {
         let parameters = try SignatureParameters.serialised(.init(
             label: label, components: components, keyID: keyID, created: Int(created.timeIntervalSince1970),
             expires: expires.map { Int($0.timeIntervalSince1970) }))
-        // The signature base (RFC 9421 §2.5), as `signatureBase(_:innerList:)` builds it for a parsed input.
-        var base = ""
-        for (component, identifier) in zip(components, parameters.identifiers) {
-            base += "\(identifier): \(try componentValue(component, parameters: OrderedMap<String, BareItem>(), message: message))\n"
-        }
-        base += "\"@signature-params\": \(parameters.params)"
+        let base = try signatureBase(message, components: components.map { ($0, OrderedMap()) }, identifiers: parameters.identifiers,
+                                     params: parameters.params)
         let signature = try key.signature(for: Data(base.utf8))
         // A dictionary of one byte sequence, the label already checked as a key by the input's serialiser.
         return (parameters.input, "\(label)=:\(signature.base64EncodedString()):")
@@ -105,9 +101,11 @@ public enum HTTPMessageSignature {
         _ message: Message, label: String? = nil, requiredComponents: [String] = [],
         publicKey: (String) async throws -> SigningKey.PublicKey?, now: Date = Date(), maximumAge: TimeInterval? = 300
     ) async throws -> Verified {
-        guard let inputText = message.values(of: "signature-input").first.map({ _ in message.values(of: "signature-input").joined(separator: ", ") }),
-              let signatureText = message.values(of: "signature").first.map({ _ in message.values(of: "signature").joined(separator: ", ") })
-        else { throw SignatureError("the message carries no Signature-Input and Signature") }
+        let inputFields = message.values(of: "signature-input")
+        let signatureFields = message.values(of: "signature")
+        guard !inputFields.isEmpty, !signatureFields.isEmpty else { throw SignatureError("the message carries no Signature-Input and Signature") }
+        let inputText = inputFields.joined(separator: ", ")
+        let signatureText = signatureFields.joined(separator: ", ")
         let inputs: OrderedMap<String, ItemOrInnerList>
         let signatures: OrderedMap<String, ItemOrInnerList>
         do {
@@ -164,19 +162,19 @@ public enum HTTPMessageSignature {
         return try signatureBase(message, innerList: innerList)
     }
 
-    /// The signature base (RFC 9421 §2.5) of `message` for a parsed or built `Signature-Input` entry.
+    /// The signature base (RFC 9421 §2.5) of `message` for a parsed `Signature-Input` entry.
     static func signatureBase(_ message: Message, innerList: InnerList) throws(SignatureError) -> String {
-        var lines: [String] = []
+        var components: [(name: String, parameters: OrderedMap<String, BareItem>)] = []
+        var identifiers: [String] = []
         var serializer = StructuredFieldValueSerializer()
         for item in innerList.bareInnerList {
             guard case .string(let name) = item.bareItem else { throw SignatureError("a component identifier is not a string") }
-            let identifier: String
             do {
-                identifier = String(decoding: try serializer.writeItemFieldValue(item), as: UTF8.self)
+                identifiers.append(String(decoding: try serializer.writeItemFieldValue(item), as: UTF8.self))
             } catch {
                 throw SignatureError("component \(name) cannot be serialised")
             }
-            lines.append("\(identifier): \(try componentValue(name, parameters: item.parameters, message: message))")
+            components.append((name, item.parameters))
         }
         let params: String
         do {
@@ -184,8 +182,18 @@ public enum HTTPMessageSignature {
         } catch {
             throw SignatureError("signature parameters cannot be serialised")
         }
-        lines.append("\"@signature-params\": \(params)")
-        return lines.joined(separator: "\n")
+        return try signatureBase(message, components: components, identifiers: identifiers, params: params)
+    }
+
+    /// The signature base from its parts: a line per covered component (its serialised
+    /// identifier and its value in `message`), then the `@signature-params` line.
+    private static func signatureBase(_ message: Message, components: [(name: String, parameters: OrderedMap<String, BareItem>)],
+                                      identifiers: [String], params: String) throws(SignatureError) -> String {
+        var base = ""
+        for (component, identifier) in zip(components, identifiers) {
+            base += "\(identifier): \(try componentValue(component.name, parameters: component.parameters, message: message))\n"
+        }
+        return base + "\"@signature-params\": \(params)"
     }
 
     private static func componentValue(_ name: String, parameters: OrderedMap<String, BareItem>, message: Message) throws(SignatureError) -> String {

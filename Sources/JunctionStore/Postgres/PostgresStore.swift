@@ -51,6 +51,7 @@ struct PostgresBackend: SQLBackend {
     let deletesInCommonTableExpressions = true
     let claimsInOneStatement = true
     let bindsArrays = true
+    let keepsStatementsByText = false
 
     func jsonArrayElements(_ column: String) -> String { "jsonb_array_elements_text(\(column)::jsonb) AS r(value)" }
 

@@ -78,7 +78,7 @@ extension SQLStoreSession {
         // cannot fill the window and starve the others. (A troubled destination's smaller limit
         // is applied to the candidates below, once its site is read.)
         let full = inFlight.filter { $0.value >= policy.perDestinationConcurrency }.keys.sorted().prefix(Self.bindsPerQuery)
-        let skipFull: SQLQueryString = full.isEmpty ? "" : "AND destination NOT IN (\(Self.inList(Array(full))))"
+        let skipFull: SQLQueryString = full.isEmpty ? "" : "AND destination NOT IN (\(inList(Array(full))))"
         // Candidates come from the claim index alone, without their payloads.
         let candidates = try await db.raw("""
             SELECT id, destination FROM outq
@@ -98,7 +98,7 @@ extension SQLStoreSession {
         guard !chosen.isEmpty else { return [] }
         let claimed = Dictionary(try await db.raw("""
             UPDATE outq SET lease_until = \(bind: leaseUntil.millisecondsSince1970), lease_owner = \(bind: owner), attempts = attempts + 1
-            WHERE id IN (\(Self.inList(chosen)))
+            WHERE id IN (\(inList(chosen)))
             RETURNING *
             """).all().map(Self.entry).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         return chosen.compactMap { claimed[$0] }
@@ -121,7 +121,7 @@ extension SQLStoreSession {
         var found: [Site] = []
         for chunk in hosts.chunked(maximum: Self.bindsPerQuery) {
             found += try await db.raw("""
-                SELECT * FROM site WHERE host IN (\(Self.inList(chunk)))
+                SELECT * FROM site WHERE host IN (\(inList(chunk)))
                     AND (failure_streak > 0 OR dead = \(bind: true) OR blocked = \(bind: true))
                 """).all().map(Self.site)
         }

@@ -25,7 +25,7 @@ extension SQLStoreSession: XChanRecords {
     func xchans(hashes: [String]) async throws -> [XChan] {
         var found: [XChan] = []
         for chunk in hashes.chunked(maximum: Self.bindsPerQuery) {
-            let list = Self.inList(chunk)
+            let list = inList(chunk)
             found += try await db.raw("SELECT * FROM xchan WHERE hash IN (\(list))").all().map(Self.xchan)
         }
         return found
@@ -86,7 +86,7 @@ extension SQLStoreSession: HubLocRecords {
     func hublocs(xchanHashes: [String]) async throws -> [HubLoc] {
         var found: [HubLoc] = []
         for chunk in xchanHashes.chunked(maximum: Self.bindsPerQuery) {
-            let list = Self.inList(chunk)
+            let list = inList(chunk)
             found += try await db.raw("SELECT * FROM hubloc WHERE xchan_hash IN (\(list)) ORDER BY is_primary DESC, id").all().map(Self.hubloc)
         }
         return found
@@ -120,7 +120,7 @@ extension SQLStoreSession: SiteRecords {
     func sites(hosts: [String]) async throws -> [Site] {
         var found: [Site] = []
         for chunk in hosts.chunked(maximum: Self.bindsPerQuery) {
-            found += try await db.raw("SELECT * FROM site WHERE host IN (\(Self.inList(chunk)))").all().map(Self.site)
+            found += try await db.raw("SELECT * FROM site WHERE host IN (\(inList(chunk)))").all().map(Self.site)
         }
         return found
     }
@@ -130,14 +130,14 @@ extension SQLStoreSession: SiteRecords {
         // In host order, so two processes locking overlapping sets cannot deadlock.
         for chunk in hosts.sorted().chunked(maximum: Self.bindsPerQuery) {
             found += try await db.raw("""
-                SELECT * FROM site WHERE host IN (\(Self.inList(chunk))) ORDER BY host \(unsafeRaw: backend.lockRowsClause)
+                SELECT * FROM site WHERE host IN (\(inList(chunk))) ORDER BY host \(unsafeRaw: backend.lockRowsClause)
                 """).all().map(Self.site)
         }
         return found
     }
 
     func recordHealth(_ sites: [Site]) async throws {
-        for chunk in sites.sorted(by: { $0.host < $1.host }).chunkedInShapes(maximum: 128) {
+        for chunk in rowChunks(sites.sorted(by: { $0.host < $1.host }), maximum: 128) {
             let rows = chunk.map { s in
                 SQLGroupExpression([
                     SQLBind(s.host), SQLBind(s.network), SQLBind(s.lastSuccess?.millisecondsSince1970), SQLBind(s.lastFailure?.millisecondsSince1970),

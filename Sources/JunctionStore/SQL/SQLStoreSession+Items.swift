@@ -89,7 +89,7 @@ extension SQLStoreSession: ItemRecords {
     /// Fills in the network copies of `items` with one query.
     private func withCopies(_ items: [Item]) async throws -> [Item] {
         guard !items.isEmpty else { return items }
-        let ids = Self.inList(items.map(\.id))
+        let ids = inList(items.map(\.id))
         let rows = try await db.raw("SELECT item_id, network, remote_id FROM item_copy WHERE item_id IN (\(ids)) ORDER BY network").all()
         var copies: [Int64: [Item.NetworkCopy]] = [:]
         for row in rows {

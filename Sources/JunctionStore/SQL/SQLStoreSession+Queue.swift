@@ -33,7 +33,7 @@ extension SQLStoreSession: QueueRecords {
             }
             return ids
         }
-        for chunk in drafts.chunkedInShapes(maximum: 128) {
+        for chunk in rowChunks(drafts, maximum: 128) {
             let rows = try chunk.map { draft in
                 SQLGroupExpression([
                     SQLBind(draft.driver), SQLBind(network), SQLBind(draft.destination), SQLBind(draft.endpoint), SQLBind(draft.payload),
@@ -54,7 +54,7 @@ extension SQLStoreSession: QueueRecords {
     }
 
     func recordReports(_ reports: [DeliveryReport]) async throws {
-        for chunk in reports.chunkedInShapes(maximum: 512) {
+        for chunk in rowChunks(reports, maximum: 512) {
             let rows = chunk.map { r in
                 SQLGroupExpression([
                     SQLBind(r.itemID), SQLBind(r.recipient), SQLBind(r.destination), SQLBind(r.queueEntryID),
@@ -108,7 +108,7 @@ extension SQLStoreSession: QueueRecords {
     /// Removes entries from the queue, writing one final report per entry for all its recipients.
     private func conclude(_ ids: [Int64], as conclusion: Conclusion, at stamp: Int64) async throws {
         for chunk in ids.chunked(maximum: Self.bindsPerQuery) {
-            let list = Self.inList(chunk)
+            let list = inList(chunk)
             if backend.deletesInCommonTableExpressions {
                 // One statement, one round trip to the server.
                 try await db.raw("""
@@ -137,7 +137,7 @@ extension SQLStoreSession: QueueRecords {
         for chunk in ids.chunked(maximum: Self.bindsPerQuery) {
             try await db.raw("""
                 UPDATE outq SET lease_until = NULL, lease_owner = NULL, attempts = attempts - 1
-                WHERE id IN (\(Self.inList(chunk))) AND lease_owner = \(bind: owner)
+                WHERE id IN (\(inList(chunk))) AND lease_owner = \(bind: owner)
                 """).run()
         }
     }
@@ -183,7 +183,7 @@ extension SQLStoreSession: QueueRecords {
             SELECT id FROM outq WHERE (state = 'dead_letter' OR attempts > 0) AND (lease_until IS NULL OR lease_until <= \(bind: stamp)) AND \(condition)
             """).all().map { try $0.value("id", Int64.self) }
         guard !ids.isEmpty else { return 0 }
-        let list = Self.inList(ids)
+        let list = inList(ids)
         // A re-send starts a fresh retry window.
         try await db.raw("""
             UPDATE outq SET state = 'pending', next_attempt = \(bind: stamp), created = \(bind: stamp), attempts = 0,

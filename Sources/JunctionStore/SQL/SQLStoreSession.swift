@@ -15,15 +15,23 @@ struct SQLStoreSession: Sendable {
     /// statements small.
     static let bindsPerQuery = 1024
 
-    /// `values` bound as the list of an `IN (…)`, padded to a power-of-two length by repeating
-    /// the last (the same set). SQLite keeps prepared statements by their text: lists of every
-    /// length would each be prepared afresh, and push the statements used all the time out.
-    static func inList<Value: Encodable & Sendable>(_ values: some BidirectionalCollection<Value>) -> SQLList {
+    /// `values` bound as the list of an `IN (…)`. Where the backend keeps prepared statements by
+    /// their text (SQLite), padded to a power-of-two length by repeating the last value (the
+    /// same set): lists of every length would each be prepared afresh, and push the statements
+    /// used all the time out.
+    func inList<Value: Encodable & Sendable>(_ values: some BidirectionalCollection<Value>) -> SQLList {
         var binds: [any SQLExpression] = values.map { SQLBind($0) }
-        if let last = values.last {
+        if backend.keepsStatementsByText, let last = values.last {
             binds.append(contentsOf: repeatElement(SQLBind(last) as any SQLExpression, count: values.count.nextPowerOfTwo - values.count))
         }
         return SQLList(binds)
+    }
+
+    /// `rows` in consecutive slices of at most `maximum`, for one multi-row statement each: where
+    /// the backend keeps prepared statements by their text, in power-of-two lengths, so that
+    /// the statements come in a few shapes (see ``inList(_:)``); elsewhere as few as may be.
+    func rowChunks<Row>(_ rows: [Row], maximum: Int) -> [ArraySlice<Row>] {
+        backend.keepsStatementsByText ? rows.chunkedInShapes(maximum: maximum) : rows.chunked(maximum: maximum)
     }
 
     /// Actions waiting for a transaction to commit.
@@ -70,6 +78,9 @@ protocol SQLBackend: Sendable {
     var claimsInOneStatement: Bool { get }
     /// True when a value may be an array, expanded with `unnest($1::text[], …)`.
     var bindsArrays: Bool { get }
+    /// True when the connection keeps prepared statements by their SQL text, so that statements
+    /// are best written in few shapes (``SQLStoreSession/inList(_:)``).
+    var keepsStatementsByText: Bool { get }
     /// Appended to a SELECT whose rows are read, changed and written back in one transaction.
     var lockRowsClause: String { get }
     /// A FROM item (alias `r`, column `value`) with one row per element of the JSON text array
@@ -130,7 +141,7 @@ extension Array {
 
     /// The array in consecutive slices whose lengths are powers of two, at most `maximum` (one),
     /// largest first: a multi-row statement over them comes in a few shapes, which SQLite keeps
-    /// prepared (see ``SQLStoreSession/inList(_:)``).
+    /// prepared (see ``SQLStoreSession/rowChunks(_:maximum:)``).
     func chunkedInShapes(maximum: Int) -> [ArraySlice<Element>] {
         var slices: [ArraySlice<Element>] = []
         var start = 0

@@ -168,4 +168,3 @@ struct SQLiteError: Error, CustomStringConvertible {
 
     var description: String { "SQLite error \(code): \(message)" }
 }
-

@@ -88,6 +88,7 @@ struct SQLiteBackend: SQLBackend {
     let deletesInCommonTableExpressions = false
     let claimsInOneStatement = false
     let bindsArrays = false
+    let keepsStatementsByText = true
 
     func jsonArrayElements(_ column: String) -> String { "json_each(\(column)) AS r" }
 
