@@ -33,7 +33,14 @@ public final class LoopbackSink: Sendable {
     private let state = Mutex<(received: [Received], script: [Reply], fallback: Reply)>(([], [], Reply(status: 202)))
     private let boundPort = Mutex(0)
     private let replyDelay = Mutex(Duration.zero)
-    private let responder = Mutex<(@Sendable (Received) -> Reply?)?>(nil)
+    private let responder = Mutex<Responder?>(nil)
+
+    /// The dynamic answer, boxed: a closure kept in a `Mutex` directly is re-wrapped in two
+    /// reabstraction thunks each time `withLock` lends it out, so every request would call
+    /// through a longer chain than the last.
+    private struct Responder: Sendable {
+        let reply: @Sendable (Received) -> Reply?
+    }
 
     private init() {}
 
@@ -103,7 +110,7 @@ public final class LoopbackSink: Sendable {
 
     /// Answers with `responder`'s reply when it gives one (a feed server, a subscriber echoing a
     /// challenge), else as scripted.
-    public func respond(with responder: @escaping @Sendable (Received) -> Reply?) { self.responder.withLock { $0 = responder } }
+    public func respond(with responder: @escaping @Sendable (Received) -> Reply?) { self.responder.withLock { $0 = Responder(reply: responder) } }
 
     /// Makes every answer wait `delay` (a slow destination).
     public func delay(_ delay: Duration) { replyDelay.withLock { $0 = delay } }
@@ -135,7 +142,7 @@ public final class LoopbackSink: Sendable {
         if delay > .zero { try await Task.sleep(for: delay) }
         let received = Received(method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
                                 headers: request.headers.map { ($0.name.canonicalName, $0.value) }, body: Data(body.readableBytesView))
-        let dynamic = responder.withLock { $0 }?(received)
+        let dynamic = responder.withLock { $0 }?.reply(received)
         let reply = state.withLock { state -> Reply in
             state.received.append(received)
             if let dynamic { return dynamic }
