@@ -216,7 +216,7 @@ let package = Package(
         ),
         .testTarget(
             name: "JunctionStoreTests",
-            dependencies: ["JunctionCore", "JunctionStore", "JunctionTesting"],
+            dependencies: ["JunctionCore", "JunctionStore", "JunctionTesting", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -9,6 +9,7 @@ public enum Schema {
         .queueClaims,
         .queueLeaseCounts,
         .queueClaimOrder,
+        .queueIndexTrim,
     ]
 
     /// The version a database has once every migration ran.

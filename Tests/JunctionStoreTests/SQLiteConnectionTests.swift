@@ -2,6 +2,7 @@ import Foundation
 import JunctionCore
 @testable import JunctionStore
 import Logging
+import NIOCore
 import SQLKit
 import Testing
 
@@ -127,8 +128,8 @@ struct SQLiteConnectionTests {
         #expect([Int]().chunkedInShapes(maximum: 128).isEmpty)
         // PostgreSQL keeps no statements by their text: lists go as they are, rows in as few statements as may be.
         let postgres = SQLStoreSession(db: db, backend: PostgresBackend(), committed: nil)
-        #expect(postgres.inList([1, 2, 3] as [Int64]).expressions.count == 3)
-        #expect(session.inList([1, 2, 3] as [Int64]).expressions.count == 4)
+        #expect(postgres.inList([1, 2, 3] as [Int64]).values.count == 3)
+        #expect(session.inList([1, 2, 3] as [Int64]).values.count == 4)
         #expect(postgres.rowChunks([Int](repeating: 0, count: 200), maximum: 128).map(\.count) == [128, 72])
     }
 
@@ -151,6 +152,46 @@ struct SQLiteConnectionTests {
         #expect((1..<100).contains(seen.largest))
     }
 
+    @Test("a checkpoint is asked for each time the log grew by a thousand pages, not at every commit past them")
+    func checkpointSchedule() {
+        var schedule = SQLiteCheckpointer.Schedule()
+        let pages = SQLiteCheckpointer.pages
+        // A log growing by 10 pages a commit, to three thousand pages and more.
+        let due = stride(from: 10, through: 3 * pages + 500, by: 10).filter { schedule.isDue(walPages: $0) }
+        #expect(due == [pages, 2 * pages, 3 * pages])
+        // Started again: due once it is a thousand pages long again.
+        let again = [20, pages - 10, pages + 5].map { schedule.isDue(walPages: $0) }
+        #expect(again == [false, false, true])
+    }
+
+    @Test("bound lists write one placeholder per value, in rows where asked, for either kind of placeholder")
+    func bindLists() async throws {
+        let path = temporaryPath()
+        defer { remove(path) }
+        let connection = try SQLiteConnection(path: path, busyTimeout: .zero)
+        defer { connection.close() }
+        let sqlite = SQLiteDatabase(connection: connection, logger: Logger(label: "test"))
+        for db in [sqlite, NumberedParameters(sqlite)] as [any SQLDatabase] {
+            let values: [any Encodable & Sendable] = [1, "two", Optional<Int>.none, 4.5, Data([5]), true]
+            let numbered = !(db.dialect is any AnonymousParameters)
+            let p = (1...6).map { numbered ? "$\($0)" : "?" }
+            var serializer = SQLSerializer(database: db)
+            SQLBindList(rows: values, rowLength: 3).serialize(to: &serializer)
+            #expect(serializer.sql == "(\(p[0]), \(p[1]), \(p[2])), (\(p[3]), \(p[4]), \(p[5]))")
+            #expect(serializer.binds.count == 6)
+            serializer = SQLSerializer(database: db)
+            SQLBindList(values).serialize(to: &serializer)
+            #expect(serializer.sql == p.joined(separator: ", "))
+            #expect(serializer.binds.map { "\($0)" } == values.map { "\($0)" })
+        }
+        // And SQLite runs them: a multi-row insert, read back through a list.
+        let rows: [any Encodable & Sendable] = [1, "a", 2, "b", 3, "c"]
+        try await sqlite.raw("CREATE TABLE t (n INTEGER, s TEXT)").run()
+        try await sqlite.raw("INSERT INTO t (n, s) VALUES \(SQLBindList(rows: rows, rowLength: 2))").run()
+        let found = try await sqlite.raw("SELECT s FROM t WHERE n IN (\(SQLBindList([1, 3]))) ORDER BY n").all()
+        #expect(try found.map { try $0.decode(column: "s", as: String.self) } == ["a", "c"])
+    }
+
     @Test("the store's checkpointer moves a long log into the database file in the background")
     func backgroundCheckpoint() async throws {
         let path = temporaryPath()
@@ -171,6 +212,29 @@ struct SQLiteConnectionTests {
         }
         #expect(after >= before + 3_000_000, "the database file grew from \(before) to \(after) bytes only")
         await store.close()
+    }
+}
+
+/// A database whose dialect numbers its placeholders (`$1`, as PostgreSQL's does); only for
+/// serialising.
+private struct NumberedParameters: SQLDatabase {
+    let base: SQLiteDatabase
+    init(_ base: SQLiteDatabase) { self.base = base }
+    var logger: Logger { base.logger }
+    var eventLoop: any EventLoop { base.eventLoop }
+    var dialect: any SQLDialect { Dialect() }
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
+        eventLoop.makeFailedFuture(SQLiteError(code: 1, message: "only for serialising"))
+    }
+
+    struct Dialect: SQLDialect {
+        var name: String { "numbered" }
+        var identifierQuote: any SQLExpression { SQLRaw(#"""#) }
+        var literalStringQuote: any SQLExpression { SQLRaw("'") }
+        var supportsAutoIncrement: Bool { false }
+        var autoIncrementClause: any SQLExpression { SQLRaw("") }
+        func bindPlaceholder(at position: Int) -> any SQLExpression { SQLRaw("$\(position)") }
+        func literalBoolean(_ value: Bool) -> any SQLExpression { SQLRaw(value ? "TRUE" : "FALSE") }
     }
 }
 

@@ -102,7 +102,7 @@ public struct Notifier: Sendable {
             DeliveryReport(itemID: itemID, recipient: $0.recipient, destination: "", queueEntryID: nil, status: .refused,
                            reason: $0.reason, attempts: 0, nextAttempt: nil, updated: now)
         }
-        let sites = Dictionary(try await session.sites(hosts: Array(Set(hubs.map(\.host)))).map { ($0.host, $0) },
+        let sites = Dictionary(try await session.troubledSites(hosts: Array(Set(hubs.map(\.host)))).map { ($0.host, $0) },
                                uniquingKeysWith: { first, _ in first })
         for hub in hubs {
             if let site = sites[hub.host], site.isBlocked || site.isDead {

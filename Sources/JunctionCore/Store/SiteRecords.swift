@@ -3,8 +3,9 @@ public protocol SiteRecords: Sendable {
     func site(host: String) async throws -> Site?
     /// Inserts the site or replaces the one with the same host.
     func upsertSite(_ site: Site) async throws
-    /// The sites of these hosts that are known, in one query.
-    func sites(hosts: [String]) async throws -> [Site]
+    /// The sites of these hosts that are failing, dead or blocked (``Site/isTroubled``): a
+    /// healthy site is treated as an unknown one, so only these need reading.
+    func troubledSites(hosts: [String]) async throws -> [Site]
     /// The sites of these hosts that are known, locked until the transaction ends (PostgreSQL),
     /// because the caller writes their health back.
     func sitesForUpdate(hosts: [String]) async throws -> [Site]

@@ -23,10 +23,17 @@ public enum JSONStringArray {
     }
 
     /// Appends `string` as a JSON string: quotes, backslashes and control characters escaped
-    /// (RFC 8259, section 7), everything else as it is.
+    /// (RFC 8259, section 7), everything else as it is. A string with nothing to escape, as
+    /// identity hashes and addresses are, is copied whole.
     static func appendQuoted(_ string: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
+        let utf8 = string.utf8
+        if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(contentsOf: utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
+        for byte in utf8 {
             switch byte {
             case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
             case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]

@@ -114,17 +114,4 @@ extension SQLStoreSession {
         }
         return leased
     }
-
-    /// The failing, dead or blocked sites among `hosts`: a healthy site's limit is the same as an
-    /// unknown one's, so only these need reading.
-    private func troubledSites(hosts: [String]) async throws -> [Site] {
-        var found: [Site] = []
-        for chunk in hosts.chunked(maximum: Self.bindsPerQuery) {
-            found += try await db.raw("""
-                SELECT * FROM site WHERE host IN (\(inList(chunk)))
-                    AND (failure_streak > 0 OR dead = \(bind: true) OR blocked = \(bind: true))
-                """).all().map(Self.site)
-        }
-        return found
-    }
 }

@@ -117,10 +117,13 @@ extension SQLStoreSession: SiteRecords {
         try await db.raw("SELECT * FROM site WHERE host = \(bind: host)").first().map(Self.site)
     }
 
-    func sites(hosts: [String]) async throws -> [Site] {
+    func troubledSites(hosts: [String]) async throws -> [Site] {
         var found: [Site] = []
         for chunk in hosts.chunked(maximum: Self.bindsPerQuery) {
-            found += try await db.raw("SELECT * FROM site WHERE host IN (\(inList(chunk)))").all().map(Self.site)
+            found += try await db.raw("""
+                SELECT * FROM site WHERE host IN (\(inList(chunk)))
+                    AND (failure_streak > 0 OR dead = \(bind: true) OR blocked = \(bind: true))
+                """).all().map(Self.site)
         }
         return found
     }
@@ -138,16 +141,15 @@ extension SQLStoreSession: SiteRecords {
 
     func recordHealth(_ sites: [Site]) async throws {
         for chunk in rowChunks(sites.sorted(by: { $0.host < $1.host }), maximum: 128) {
-            let rows = chunk.map { s in
-                SQLGroupExpression([
-                    SQLBind(s.host), SQLBind(s.network), SQLBind(s.lastSuccess?.millisecondsSince1970), SQLBind(s.lastFailure?.millisecondsSince1970),
-                    SQLBind(s.firstFailure?.millisecondsSince1970), SQLBind(s.failureStreak), SQLBind(s.isDead), SQLBind(false),
-                    SQLBind(s.updated.millisecondsSince1970),
-                ] as [any SQLExpression])
+            var values: [any Encodable & Sendable] = []
+            values.reserveCapacity(chunk.count * 9)
+            for s in chunk {
+                values += [s.host, s.network, s.lastSuccess?.millisecondsSince1970, s.lastFailure?.millisecondsSince1970,
+                           s.firstFailure?.millisecondsSince1970, s.failureStreak, s.isDead, false, s.updated.millisecondsSince1970]
             }
             try await db.raw("""
                 INSERT INTO site (host, network, last_success, last_failure, first_failure, failure_streak, dead, blocked, updated)
-                VALUES \(SQLList(rows))
+                VALUES \(SQLBindList(rows: values, rowLength: 9))
                 ON CONFLICT (host) DO UPDATE SET
                     network = COALESCE(excluded.network, site.network), last_success = excluded.last_success,
                     last_failure = excluded.last_failure, first_failure = excluded.first_failure,

@@ -34,37 +34,34 @@ extension SQLStoreSession: QueueRecords {
             return ids
         }
         for chunk in rowChunks(drafts, maximum: 128) {
-            let rows = try chunk.map { draft in
-                SQLGroupExpression([
-                    SQLBind(draft.driver), SQLBind(network), SQLBind(draft.destination), SQLBind(draft.endpoint), SQLBind(draft.payload),
-                    SQLBind(draft.contentType), SQLBind(channelID), SQLBind(itemID), SQLBind(JSONStringArray.text(draft.recipients)),
-                    SQLBind(draft.priority), SQLLiteral.string(QueueEntry.State.pending.rawValue), SQLBind(attempts),
-                    SQLBind(stamp), SQLBind(stamp), SQLBind(leaseUntil), SQLBind(lease?.owner),
-                ] as [any SQLExpression])
+            var values: [any Encodable & Sendable] = []
+            values.reserveCapacity(chunk.count * 15)
+            for draft in chunk {
+                values += [draft.driver, network, draft.destination, draft.endpoint, draft.payload, draft.contentType, channelID, itemID,
+                           JSONStringArray.text(draft.recipients), draft.priority, attempts, stamp, stamp, leaseUntil, lease?.owner]
             }
-            let inserted = try await db.raw("""
+            // The state is the column's default, 'pending'.
+            ids += try await db.raw("""
                 INSERT INTO outq (driver, network, destination, endpoint, payload, content_type, channel_id, item_id, recipients,
-                                  priority, state, attempts, created, next_attempt, lease_until, lease_owner)
-                VALUES \(SQLList(rows))
+                                  priority, attempts, created, next_attempt, lease_until, lease_owner)
+                VALUES \(SQLBindList(rows: values, rowLength: 15))
                 RETURNING id
                 """).all().map { try $0.value("id", Int64.self) }
-            ids += inserted
         }
         return ids
     }
 
     func recordReports(_ reports: [DeliveryReport]) async throws {
         for chunk in rowChunks(reports, maximum: 512) {
-            let rows = chunk.map { r in
-                SQLGroupExpression([
-                    SQLBind(r.itemID), SQLBind(r.recipient), SQLBind(r.destination), SQLBind(r.queueEntryID),
-                    SQLBind(r.status.rawValue), SQLBind(r.reason), SQLBind(r.attempts), SQLBind(r.nextAttempt?.millisecondsSince1970),
-                    SQLBind(r.updated.millisecondsSince1970),
-                ] as [any SQLExpression])
+            var values: [any Encodable & Sendable] = []
+            values.reserveCapacity(chunk.count * 9)
+            for r in chunk {
+                values += [r.itemID, r.recipient, r.destination, r.queueEntryID, r.status.rawValue, r.reason, r.attempts,
+                           r.nextAttempt?.millisecondsSince1970, r.updated.millisecondsSince1970]
             }
             try await db.raw("""
                 INSERT INTO dreport (item_id, recipient, destination, outq_id, status, reason, attempts, next_attempt, updated)
-                VALUES \(SQLList(rows))
+                VALUES \(SQLBindList(rows: values, rowLength: 9))
                 """).run()
         }
     }

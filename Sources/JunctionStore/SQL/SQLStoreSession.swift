@@ -19,12 +19,12 @@ struct SQLStoreSession: Sendable {
     /// their text (SQLite), padded to a power-of-two length by repeating the last value (the
     /// same set): lists of every length would each be prepared afresh, and push the statements
     /// used all the time out.
-    func inList<Value: Encodable & Sendable>(_ values: some BidirectionalCollection<Value>) -> SQLList {
-        var binds: [any SQLExpression] = values.map { SQLBind($0) }
+    func inList<Value: Encodable & Sendable>(_ values: some BidirectionalCollection<Value>) -> SQLBindList {
+        var binds: [any Encodable & Sendable] = values.map { $0 }
         if backend.keepsStatementsByText, let last = values.last {
-            binds.append(contentsOf: repeatElement(SQLBind(last) as any SQLExpression, count: values.count.nextPowerOfTwo - values.count))
+            binds.append(contentsOf: repeatElement(last as any Encodable & Sendable, count: values.count.nextPowerOfTwo - values.count))
         }
-        return SQLList(binds)
+        return SQLBindList(binds)
     }
 
     /// `rows` in consecutive slices of at most `maximum`, for one multi-row statement each: where

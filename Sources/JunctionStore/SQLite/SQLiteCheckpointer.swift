@@ -11,7 +11,7 @@ import Synchronization
 /// checkpointer's own runs a passive checkpoint on NIO's blocking-I/O pool, beside the writers
 /// and never holding them up. The log's pages reach the disk at each checkpoint, as they did.
 final class SQLiteCheckpointer: Sendable {
-    /// The log's length, in pages, that starts a checkpoint (SQLite's own default).
+    /// The pages added to the log that start a checkpoint (SQLite's own default length).
     static let pages = 1000
     /// The log's length at which the committing connection checkpoints it itself: the
     /// checkpointer copies what was committed when it started, and writers that never pause
@@ -21,6 +21,7 @@ final class SQLiteCheckpointer: Sendable {
     private let connection: SQLiteConnection
     private let wake = WakeSignal()
     private let worker = Mutex<Task<Void, Never>?>(nil)
+    private let schedule = Mutex(Schedule())
 
     /// Opens the checkpointer's connection to the database file at `path` and starts it.
     init(path: String, logger: Logger) throws(SQLiteError) {
@@ -41,9 +42,27 @@ final class SQLiteCheckpointer: Sendable {
         }
     }
 
-    /// Called after each commit with the log's length.
+    /// Called after each commit with the log's length. A checkpoint is asked for once the log
+    /// grew by ``pages`` since the last one: a log that is never quite caught up with (writers
+    /// append while a checkpoint copies) stays long, and asking at every commit past its first
+    /// thousand pages would copy a few pages and sync the disk twice for each.
     func committed(walPages: Int) {
-        if walPages >= Self.pages { wake.signal() }
+        if schedule.withLock({ $0.isDue(walPages: walPages) }) { wake.signal() }
+    }
+
+    /// When a checkpoint is due: each time the log grew by ``pages`` since the last one.
+    struct Schedule {
+        /// The log's length when the last checkpoint was asked for.
+        private var askedAt = 0
+
+        /// Whether a commit that left the log `walPages` long asks for a checkpoint.
+        mutating func isDue(walPages: Int) -> Bool {
+            // A shorter log than at the last checkpoint was started again.
+            if walPages < askedAt { askedAt = 0 }
+            guard walPages >= askedAt + SQLiteCheckpointer.pages else { return false }
+            askedAt = walPages
+            return true
+        }
     }
 
     /// Stops the checkpointer and closes its connection, after a checkpoint under way ends.

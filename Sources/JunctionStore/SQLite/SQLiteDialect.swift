@@ -2,7 +2,7 @@ import SQLKit
 
 /// How SQLKit writes SQL for SQLite: numbered parameters, double-quoted identifiers,
 /// `RETURNING` and `ON CONFLICT` (SQLite 3.35 and later).
-struct SQLiteDialect: SQLDialect {
+struct SQLiteDialect: SQLDialect, AnonymousParameters {
     var name: String { "sqlite" }
     var identifierQuote: any SQLExpression { SQLRaw(#"""#) }
     var literalStringQuote: any SQLExpression { SQLRaw("'") }

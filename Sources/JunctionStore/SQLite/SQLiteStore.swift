@@ -43,6 +43,10 @@ final class SQLiteStore: SQLStore {
             try await db.raw("PRAGMA foreign_keys = ON").run()
             // A fan-out writes thousands of reports; 32 MB of page cache keeps the queue's indexes in memory.
             try await db.raw("PRAGMA cache_size = -32768").run()
+            // Statement journals (a multi-row statement inside a transaction keeps the pages it
+            // changes until it ends) stay in memory: on a file they spill at 64 KB, and a
+            // fan-out's inserts and a delivery batch's deletes spilled every time.
+            try await db.raw("PRAGMA temp_store = MEMORY").run()
             let checkpointer = try SQLiteCheckpointer(path: path, logger: logger)
             connection.onCommit(walPages: { checkpointer.committed(walPages: $0) }, checkpointingAt: SQLiteCheckpointer.limit)
             return SQLiteStore(connection: connection, database: db, checkpointer: checkpointer)
