@@ -154,11 +154,14 @@ struct SQLiteConnectionTests {
 
     @Test("a checkpoint is asked for each time the log grew by a thousand pages, not at every commit past them")
     func checkpointSchedule() {
-        var schedule = SQLiteCheckpointer.Schedule()
+        let schedule = SQLiteCheckpointer.Schedule()
         let pages = SQLiteCheckpointer.pages
         // A log growing by 10 pages a commit, to three thousand pages and more.
         let due = stride(from: 10, through: 3 * pages + 500, by: 10).filter { schedule.isDue(walPages: $0) }
         #expect(due == [pages, 2 * pages, 3 * pages])
+        // Asked for since the checkpointer last looked, once: a wake-up left over finds nothing to do.
+        #expect(schedule.take())
+        #expect(!schedule.take())
         // Started again: due once it is a thousand pages long again.
         let again = [20, pages - 10, pages + 5].map { schedule.isDue(walPages: $0) }
         #expect(again == [false, false, true])

@@ -22,18 +22,20 @@ public struct HubRuntime: Sendable {
     public let discovery: DiscoveryChain
     /// The connect path: follow and unfollow.
     public let connector: Connector
+    /// The client for fetches (feeds, discovery); the queue posts deliveries with its own.
     public let client: HTTPClient
     public let drivers: [any Driver]
     public let logger: Logger
 
     /// Builds the runtime for `store`, registers every driver, runs `body`, then shuts the HTTP
-    /// client down.
+    /// clients down (one for fetches, one for the queue's deliveries).
     public static func with<T: Sendable>(
         configuration: HubConfiguration, store: any Store, drivers: [any Driver], logger: Logger,
         _ body: (HubRuntime) async throws -> T
     ) async throws -> T {
         let siteKey = try await store.ensureSiteKey()
         let client = HTTPClient(configuration: HTTPFetcher.clientConfiguration)
+        let deliveryClient = HTTPClient(configuration: PostQueueDriver.clientConfiguration)
         let hooks = HookRegistry(logger: logger)
         let live = LiveEvents()
         let wake = WakeSignal()
@@ -47,7 +49,7 @@ public struct HubRuntime: Sendable {
                                               domain: configuration.domain, siteKey: siteKey.publicKey,
                                               settings: configuration.driverSettings, wakeQueue: { wake.signal() }, logger: logger)
         registration.addQueueDriver(QueueEntry.postDriver, PostQueueDriver(
-            client: client, siteKey: siteKey, keyID: configuration.domain.baseURL,
+            client: deliveryClient, siteKey: siteKey, keyID: configuration.domain.baseURL,
             allowPrivateNetwork: configuration.allowPrivateNetwork
         ))
         for driver in drivers { try driver.register(in: registration) }
@@ -70,9 +72,11 @@ public struct HubRuntime: Sendable {
         do {
             let result = try await body(runtime)
             try? await client.shutdown()
+            try? await deliveryClient.shutdown()
             return result
         } catch {
             try? await client.shutdown()
+            try? await deliveryClient.shutdown()
             throw error
         }
     }

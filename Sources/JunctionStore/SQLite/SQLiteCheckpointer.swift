@@ -21,17 +21,20 @@ final class SQLiteCheckpointer: Sendable {
     private let connection: SQLiteConnection
     private let wake = WakeSignal()
     private let worker = Mutex<Task<Void, Never>?>(nil)
-    private let schedule = Mutex(Schedule())
+    private let schedule = Schedule()
 
     /// Opens the checkpointer's connection to the database file at `path` and starts it.
     init(path: String, logger: Logger) throws(SQLiteError) {
         connection = try SQLiteConnection(path: path, busyTimeout: .zero)
-        let (connection, wake) = (connection, wake)
+        let (connection, wake, schedule) = (connection, wake, schedule)
         worker.withLock {
             $0 = Task.detached {
                 while !Task.isCancelled {
                     await wake.wait(timeout: .seconds(3600))
                     guard !Task.isCancelled else { break }
+                    // A wake-up can be left over from an earlier signal: only an asked-for
+                    // checkpoint runs.
+                    guard schedule.take() else { continue }
                     do {
                         try await NIOThreadPool.singleton.runIfActive { try connection.checkpoint() }
                     } catch {
@@ -47,21 +50,32 @@ final class SQLiteCheckpointer: Sendable {
     /// append while a checkpoint copies) stays long, and asking at every commit past its first
     /// thousand pages would copy a few pages and sync the disk twice for each.
     func committed(walPages: Int) {
-        if schedule.withLock({ $0.isDue(walPages: walPages) }) { wake.signal() }
+        if schedule.isDue(walPages: walPages) { wake.signal() }
     }
 
     /// When a checkpoint is due: each time the log grew by ``pages`` since the last one.
-    struct Schedule {
-        /// The log's length when the last checkpoint was asked for.
-        private var askedAt = 0
+    final class Schedule: Sendable {
+        /// The log's length when the last checkpoint was asked for, and whether that one has
+        /// not started yet.
+        private let state = Mutex((askedAt: 0, asked: false))
 
         /// Whether a commit that left the log `walPages` long asks for a checkpoint.
-        mutating func isDue(walPages: Int) -> Bool {
-            // A shorter log than at the last checkpoint was started again.
-            if walPages < askedAt { askedAt = 0 }
-            guard walPages >= askedAt + SQLiteCheckpointer.pages else { return false }
-            askedAt = walPages
-            return true
+        func isDue(walPages: Int) -> Bool {
+            state.withLock { state in
+                // A shorter log than at the last checkpoint was started again.
+                if walPages < state.askedAt { state.askedAt = 0 }
+                guard walPages >= state.askedAt + SQLiteCheckpointer.pages else { return false }
+                state = (walPages, true)
+                return true
+            }
+        }
+
+        /// Whether a checkpoint was asked for since the last call; the checkpoint starts.
+        func take() -> Bool {
+            state.withLock { state in
+                defer { state.asked = false }
+                return state.asked
+            }
         }
     }
 
