@@ -10,6 +10,7 @@ public enum Schema {
         .queueLeaseCounts,
         .queueClaimOrder,
         .queueIndexTrim,
+        .queueTableStorage,
     ]
 
     /// The version a database has once every migration ran.

@@ -48,7 +48,7 @@ struct QueueHandoffTests {
             let scenario = try await Self.scenario(store, hosts: ["a.example", "b.example", "c.example", "down.example"])
             try await store.write { try await $0.upsertSite(Site(host: "down.example", lastFailure: Date(), firstFailure: Date(), failureStreak: 1)) }
             let handoff = QueueHandoff(wake: WakeSignal())
-            handoff.open(owner: "runner", lease: 60, perDestination: 4)
+            handoff.open(owner: "runner", lease: 60, perDestination: 4, held: { [:] })
             #expect(handoff.collect(free: 10).isEmpty)
             let notifier = Self.notifier(scenario, handoff: handoff)
             let result = try await Self.post("hello", scenario, notifier: notifier) {
@@ -72,7 +72,7 @@ struct QueueHandoffTests {
         try await withTestStore(backend) { store, _ in
             let scenario = try await Self.scenario(store, hosts: ["a.example", "b.example"])
             let handoff = QueueHandoff(wake: WakeSignal())
-            handoff.open(owner: "runner", lease: 60, perDestination: 4)
+            handoff.open(owner: "runner", lease: 60, perDestination: 4, held: { [:] })
             _ = handoff.collect(free: 10)
             let notifier = Self.notifier(scenario, handoff: handoff)
             let item = try await scenario.post("never sent")
@@ -92,7 +92,8 @@ struct QueueHandoffTests {
     func room(_ backend: TestBackend) async throws {
         try await withTestStore(backend) { store, _ in
             let scenario = try await Self.scenario(store, hosts: ["a.example", "b.example", "c.example", "busy.example"])
-            // busy.example has its four deliveries in flight already.
+            // busy.example has its four deliveries in flight already: with this runner, and in the
+            // database (so that claims pass it by).
             let busy = QueueEntryDraft(destination: "busy.example", endpoint: "http://busy.example/inbox", payload: Data("x".utf8),
                                        contentType: "text/plain", recipients: ["x"])
             let now = Date()
@@ -102,7 +103,7 @@ struct QueueHandoffTests {
             }
             #expect(inFlight.count == 4)
             let handoff = QueueHandoff(wake: WakeSignal())
-            handoff.open(owner: "runner", lease: 60, perDestination: 4)
+            handoff.open(owner: "runner", lease: 60, perDestination: 4, held: { ["busy.example": 4] })
             _ = handoff.collect(free: 2)
             _ = try await Self.post("hello", scenario, notifier: Self.notifier(scenario, handoff: handoff))
             let arrived = handoff.collect(free: 0).map(\.entry.destination)

@@ -142,12 +142,12 @@ public struct Notifier: Sendable {
     /// Queues each network's entries, handing as many as the runner has room for straight to it:
     /// written leased to it, and passed to it once the transaction commits. Only entries to
     /// `healthy` destinations go that way, as long as a destination has fewer leased than the
-    /// reservation allows (counting what is leased there already); a failing destination's
+    /// reservation allows (counting what the runner holds there already); a failing destination's
     /// entries wait for its probe as usual.
     private func enqueue(_ byNetwork: [(network: String, entries: [QueueEntryDraft])], channelID: Int64, itemID: Int64?,
                          healthy: Set<String>, session: any StoreSession, now: Date) async throws -> [Int64] {
         let reservation = handoff?.reserve(byNetwork.reduce(0) { $0 + $1.entries.count })
-        var inFlight = reservation == nil ? [:] : try await session.leasedEntries(now: now)
+        var inFlight = reservation?.held ?? [:]
         var ids: [Int64] = []
         var handed: [QueueEntry] = []
         for (network, entries) in byNetwork {

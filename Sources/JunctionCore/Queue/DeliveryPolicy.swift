@@ -29,15 +29,15 @@ public struct DeliveryPolicy: Sendable {
     }
 
     /// Decides the fate of an entry created at `created` after its `attempts`-th attempt ended
-    /// with `outcome`; `random` is uniform in [0, 1).
-    public func decide(_ outcome: DeliveryOutcome, created: Date, attempts: Int, now: Date, random: Double) -> Decision {
+    /// with `outcome`; `random` is uniform in [0, 1), drawn only for a retry.
+    public func decide(_ outcome: DeliveryOutcome, created: Date, attempts: Int, now: Date, random: @autoclosure () -> Double) -> Decision {
         switch outcome {
         case .delivered:
             return .delivered
         case .refused(let reason):
             return .refused(reason)
         case .retry(let reason, let retryAfter):
-            let wait = max(delay(afterAttempts: attempts, random: random), retryAfter ?? 0)
+            let wait = max(delay(afterAttempts: attempts, random: random()), retryAfter ?? 0)
             let next = now.addingTimeInterval(wait)
             if next > created.addingTimeInterval(retryWindow) {
                 return .deadLetter("gave up after \(attempts) attempts: \(reason)")

@@ -23,12 +23,14 @@ public final class QueueHandoff: Sendable {
     }
 
     /// Room granted for `count` entries, leased as `lease`, as long as a destination has fewer
-    /// than `perDestination` leased (sent or waiting; a few times the runner's limit for a
-    /// healthy one, which it keeps to when sending).
+    /// than `perDestination` leased to the runner (sent or waiting; a few times the runner's
+    /// limit for a healthy one, which it keeps to when sending). `held` is how many each
+    /// destination has when the room is granted.
     public struct Reservation: Sendable {
         public var lease: Lease
         public var count: Int
         public var perDestination: Int
+        public var held: [String: Int]
         /// When the lease began, by the clock the runner measures a claim's freshness with.
         var reserved: ContinuousClock.Instant
     }
@@ -37,6 +39,7 @@ public final class QueueHandoff: Sendable {
         var owner: String?
         var lease: TimeInterval = 0
         var perDestination = 0
+        var held: (@Sendable () -> [String: Int])?
         var room = 0
         var arrived: [(entry: QueueEntry, reserved: ContinuousClock.Instant)] = []
     }
@@ -53,14 +56,18 @@ public final class QueueHandoff: Sendable {
     /// is none (no runner, or it has enough waiting). The lease starts now, by the same reading
     /// the runner later measures the entries' freshness from, so it cannot run out unnoticed.
     public func reserve(_ wanted: Int) -> Reservation? {
-        state.withLock { state in
-            guard let owner = state.owner, state.room > 0, wanted > 0 else { return nil }
+        let reservation = state.withLock { state -> (Reservation, @Sendable () -> [String: Int])? in
+            guard let owner = state.owner, let held = state.held, state.room > 0, wanted > 0 else { return nil }
             let count = min(wanted, state.room)
             state.room -= count
             let reserved = ContinuousClock.now
-            return Reservation(lease: Lease(owner: owner, until: Date().addingTimeInterval(state.lease)), count: count,
-                               perDestination: state.perDestination, reserved: reserved)
+            return (Reservation(lease: Lease(owner: owner, until: Date().addingTimeInterval(state.lease)), count: count,
+                                perDestination: state.perDestination, held: [:], reserved: reserved), held)
         }
+        // Asked outside the lock: the runner hands arrivals over while holding its own.
+        guard var (granted, held) = reservation else { return nil }
+        granted.held = held()
+        return granted
     }
 
     /// Passes `entries`, written under `reservation`'s lease and committed, to the runner.
@@ -76,12 +83,14 @@ public final class QueueHandoff: Sendable {
     }
 
     /// Opens the hand-off to runner `owner`, whose claims lease entries for `lease` seconds and
-    /// who takes up to `perDestination` leased entries to one destination through hand-overs.
-    func open(owner: String, lease: TimeInterval, perDestination: Int) {
+    /// who takes up to `perDestination` leased entries to one destination through hand-overs;
+    /// `held` tells how many it holds per destination.
+    func open(owner: String, lease: TimeInterval, perDestination: Int, held: @escaping @Sendable () -> [String: Int]) {
         state.withLock { state in
             state.owner = owner
             state.lease = lease
             state.perDestination = perDestination
+            state.held = held
         }
     }
 

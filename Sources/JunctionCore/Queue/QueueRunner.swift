@@ -43,6 +43,8 @@ public final class QueueRunner: Service, Sendable {
         /// Deliveries under way, in all and per destination.
         var busy = 0
         var sending: [String: Int] = [:]
+        /// Entries leased to this runner per destination, waiting or under way.
+        var held: [String: Int] = [:]
         var claiming = false
         /// When the last claim found fewer due entries than it asked for.
         var exhausted: ContinuousClock.Instant?
@@ -55,6 +57,7 @@ public final class QueueRunner: Service, Sendable {
             if ContinuousClock.now - first.claimed >= freshness {
                 if leavingStale { return nil }
                 ready.removeFirst()
+                release(first.entry)
                 return .stale(first.entry)
             }
             guard busy < workers, let index = ready.firstIndex(where: { sending[$0.entry.destination, default: 0] < perDestination }) else {
@@ -71,6 +74,26 @@ public final class QueueRunner: Service, Sendable {
             busy -= 1
             let count = sending[entry.destination, default: 1] - 1
             sending[entry.destination] = count > 0 ? count : nil
+            release(entry)
+        }
+
+        /// Adds claimed or handed-over entries to the waiting list.
+        mutating func add(_ entries: [(entry: QueueEntry, claimed: ContinuousClock.Instant)]) {
+            ready += entries
+            for (entry, _) in entries { held[entry.destination, default: 0] += 1 }
+        }
+
+        /// Takes every waiting entry off the list.
+        mutating func removeAllWaiting() -> [QueueEntry] {
+            defer { ready = [] }
+            for (entry, _) in ready { release(entry) }
+            return ready.map(\.entry)
+        }
+
+        /// `entry` is no longer held: delivered, or given back.
+        private mutating func release(_ entry: QueueEntry) {
+            let count = held[entry.destination, default: 1] - 1
+            held[entry.destination] = count > 0 ? count : nil
         }
 
         /// Whether so few wait that a claim should start, none being under way.
@@ -102,7 +125,8 @@ public final class QueueRunner: Service, Sendable {
         // still being delivered when its lease runs out and another worker may take it.
         let freshness = Duration.seconds(configuration.policy.lease / 2)
         handoff?.open(owner: owner, lease: configuration.policy.lease,
-                      perDestination: Self.handoffPerDestination * configuration.policy.perDestinationConcurrency)
+                      perDestination: Self.handoffPerDestination * configuration.policy.perDestinationConcurrency,
+                      held: { [weak self] in self?.dispatch.withLock { $0.held } ?? [:] })
         await withDiscardingTaskGroup { tasks in
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 collectHandedOff()
@@ -133,8 +157,7 @@ public final class QueueRunner: Service, Sendable {
         // Deliveries and the claim in flight have finished; what was claimed or handed over but
         // not started goes back.
         let unstarted = dispatch.withLock { dispatch in
-            defer { dispatch.ready = [] }
-            return dispatch.ready.map(\.entry)
+            dispatch.removeAllWaiting()
         }
         await giveBack(unstarted + (handoff?.close() ?? []))
         recorder.finish()
@@ -156,9 +179,10 @@ public final class QueueRunner: Service, Sendable {
     /// no claim at all (a thousand entries of a few kilobytes each, with 16 workers).
     static let handoffAhead = 64
     /// How many entries to one destination, in multiples of its limit, may be leased to this
-    /// runner through hand-overs, sent or waiting: the runner sends no more than the limit at
-    /// once, other runners' claims count them in flight and take none, and a destination that
-    /// answers slowly cannot hold more of the waiting list than this.
+    /// runner, sent or waiting, counting those it claimed: the runner sends no more than the limit
+    /// at once, other runners' claims count them in flight and take none, and a destination
+    /// that answers slowly cannot hold more of the waiting list than this. (What other runners
+    /// hold is not counted: they keep to their own limits.)
     static let handoffPerDestination = 4
 
     /// Moves what the notifier handed over into the waiting list, and tells it how much more the
@@ -166,8 +190,8 @@ public final class QueueRunner: Service, Sendable {
     private func collectHandedOff() {
         guard let handoff else { return }
         dispatch.withLock { dispatch in
-            dispatch.ready += handoff.collect(free: Self.handoffAhead * configuration.workers - dispatch.ready.count)
-                .map { ($0.entry, $0.reserved) }
+            dispatch.add(handoff.collect(free: Self.handoffAhead * configuration.workers - dispatch.ready.count)
+                .map { ($0.entry, $0.reserved) })
         }
     }
 
@@ -263,7 +287,7 @@ public final class QueueRunner: Service, Sendable {
         }
         let claimed = ContinuousClock.now
         dispatch.withLock { dispatch in
-            dispatch.ready += entries.map { ($0, claimed) }
+            dispatch.add(entries.map { ($0, claimed) })
             dispatch.claiming = false
             dispatch.exhausted = entries.count < limit ? claimed : nil
         }

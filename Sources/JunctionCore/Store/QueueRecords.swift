@@ -9,9 +9,6 @@ public protocol QueueRecords: Sendable {
     func enqueue(_ drafts: [QueueEntryDraft], network: String, channelID: Int64?, itemID: Int64?, now: Date,
                  lease: QueueHandoff.Lease?) async throws -> [Int64]
 
-    /// How many pending entries are leased (in flight or claimed) per destination at `now`.
-    func leasedEntries(now: Date) async throws -> [String: Int]
-
     /// Writes reports for recipients the notifier did not enqueue (refused before sending).
     func recordReports(_ reports: [DeliveryReport]) async throws
 

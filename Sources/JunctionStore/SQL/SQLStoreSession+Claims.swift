@@ -104,7 +104,8 @@ extension SQLStoreSession {
         return chosen.compactMap { claimed[$0] }
     }
 
-    func leasedEntries(now: Date) async throws -> [String: Int] {
+    /// How many pending entries are leased (in flight or claimed) per destination at `now`.
+    private func leasedEntries(now: Date) async throws -> [String: Int] {
         var leased: [String: Int] = [:]
         for row in try await db.raw("""
             SELECT destination, COUNT(*) AS n FROM outq WHERE lease_until > \(bind: now.millisecondsSince1970) AND state = 'pending'
