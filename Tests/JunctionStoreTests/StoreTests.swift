@@ -20,6 +20,20 @@ struct StoreTests {
         }
     }
 
+    @Test("PostgreSQL keeps queue rows uncompressed and vacuums the queue early")
+    func queueTableStorage() async throws {
+        guard TestBackend.available.contains(.postgres) else { return }
+        try await withTestStore(.postgres) { store, _ in
+            let sql = try #require(store as? any SQLStore)
+            let options = try await sql.withDatabase(isolation: nil) { db in
+                try await db.raw("SELECT array_to_string(reloptions, ',') AS options FROM pg_class WHERE relname = 'outq'").first()?
+                    .decode(column: "options", as: String.self)
+            }
+            #expect(options?.contains("toast_tuple_target=8160") == true, "\(options ?? "none")")
+            #expect(options?.contains("autovacuum_vacuum_scale_factor=0.01") == true, "\(options ?? "none")")
+        }
+    }
+
     @Test("a database newer than the binary is refused", arguments: TestBackend.available)
     func newerSchemaRefused(_ backend: TestBackend) async throws {
         let url = try await withTestStore(backend) { store, url in
