@@ -116,6 +116,23 @@ struct QueueHandoffTests {
         }
     }
 
+    @Test("entries handed over and not yet collected count against their destination's cap", arguments: TestBackend.available)
+    func uncollectedCount(_ backend: TestBackend) async throws {
+        try await withTestStore(backend) { store, _ in
+            let scenario = try await Self.scenario(store, hosts: ["a.example"])
+            let handoff = QueueHandoff(wake: WakeSignal())
+            handoff.open(owner: "runner", lease: 60, perDestination: 1, held: { [:] })
+            _ = handoff.collect(free: 10)
+            let notifier = Self.notifier(scenario, handoff: handoff)
+            // Two posts before the runner collects anything: the second finds the first's entry
+            // on its way to the runner, and a.example already at its cap of one.
+            _ = try await Self.post("first", scenario, notifier: notifier)
+            _ = try await Self.post("second", scenario, notifier: notifier)
+            #expect(handoff.collect(free: 10).count == 1)
+            #expect(try await Self.claimable(store) == ["a.example"])
+        }
+    }
+
     @Test("a running runner sends what the notifier hands it, each entry once", arguments: TestBackend.available)
     func runnerSends(_ backend: TestBackend) async throws {
         try await withTestStore(backend) { store, _ in

@@ -18,6 +18,15 @@ struct SQLiteConnectionTests {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
+    /// Runs `body` with a connection to a new database file (and its path), then closes and removes it.
+    private func withConnection(_ body: (SQLiteConnection, String) async throws -> Void) async throws {
+        let path = temporaryPath()
+        defer { remove(path) }
+        let connection = try SQLiteConnection(path: path, busyTimeout: .zero)
+        defer { connection.close() }
+        try await body(connection, path)
+    }
+
     @Test("values keep their types and content through a row")
     func values() async throws {
         let path = temporaryPath()
@@ -61,23 +70,21 @@ struct SQLiteConnectionTests {
 
     @Test("a duplicate key is a unique violation; bad SQL names SQLite's reason")
     func errors() async throws {
-        let path = temporaryPath()
-        defer { remove(path) }
-        let connection = try SQLiteConnection(path: path, busyTimeout: .zero)
-        defer { connection.close() }
-        try await connection.execute("CREATE TABLE t (k TEXT PRIMARY KEY)", []) { _ in }
-        try await connection.execute("INSERT INTO t VALUES (?1)", [.text("a")]) { _ in }
-        let duplicate = await #expect(throws: SQLiteError.self) {
+        try await withConnection { connection, _ in
+            try await connection.execute("CREATE TABLE t (k TEXT PRIMARY KEY)", []) { _ in }
             try await connection.execute("INSERT INTO t VALUES (?1)", [.text("a")]) { _ in }
+            let duplicate = await #expect(throws: SQLiteError.self) {
+                try await connection.execute("INSERT INTO t VALUES (?1)", [.text("a")]) { _ in }
+            }
+            #expect(duplicate?.isUniqueViolation == true)
+            let bad = await #expect(throws: SQLiteError.self) { try await connection.execute("SELECT * FROM nowhere", []) { _ in } }
+            #expect(bad?.isUniqueViolation == false)
+            #expect(bad?.message.contains("no such table") == true)
+            // The connection is still usable, and its kept statements still work after an error.
+            var count: Int64 = -1
+            try await connection.execute("SELECT COUNT(*) AS n FROM t", []) { count = try $0.decode(column: "n", as: Int64.self) }
+            #expect(count == 1)
         }
-        #expect(duplicate?.isUniqueViolation == true)
-        let bad = await #expect(throws: SQLiteError.self) { try await connection.execute("SELECT * FROM nowhere", []) { _ in } }
-        #expect(bad?.isUniqueViolation == false)
-        #expect(bad?.message.contains("no such table") == true)
-        // The connection is still usable, and its kept statements still work after an error.
-        var count: Int64 = -1
-        try await connection.execute("SELECT COUNT(*) AS n FROM t", []) { count = try $0.decode(column: "n", as: Int64.self) }
-        #expect(count == 1)
     }
 
     @Test("a writer waits for another connection's write lock, and gives up after its timeout")
@@ -107,49 +114,45 @@ struct SQLiteConnectionTests {
 
     @Test("lists of every length come in a few statement shapes, and select what they list")
     func listShapes() async throws {
-        let path = temporaryPath()
-        defer { remove(path) }
-        let connection = try SQLiteConnection(path: path, busyTimeout: .zero)
-        defer { connection.close() }
-        let db = SQLiteDatabase(connection: connection, logger: Logger(label: "test"))
-        try await db.raw("CREATE TABLE t (v INTEGER PRIMARY KEY)").run()
-        try await db.raw("INSERT INTO t (v) \(unsafeRaw: "VALUES " + (0..<300).map { "(\($0))" }.joined(separator: ", "))").run()
-        let session = SQLStoreSession(db: db, backend: SQLiteBackend(), committed: nil)
-        let before = connection.keptStatementCount
-        for length in 1...300 {
-            let values = (0..<length).map { Int64($0 * 7 % 300) }
-            let rows = try await db.raw("SELECT v FROM t WHERE v IN (\(session.inList(values)))").all()
-            #expect(Set(try rows.map { try $0.decode(column: "v", as: Int64.self) }) == Set(values))
+        try await withConnection { connection, _ in
+            let db = SQLiteDatabase(connection: connection, logger: Logger(label: "test"))
+            try await db.raw("CREATE TABLE t (v INTEGER PRIMARY KEY)").run()
+            try await db.raw("INSERT INTO t (v) \(unsafeRaw: "VALUES " + (0..<300).map { "(\($0))" }.joined(separator: ", "))").run()
+            let session = SQLStoreSession(db: db, backend: SQLiteBackend(), committed: nil)
+            let before = connection.keptStatementCount
+            for length in 1...300 {
+                let values = (0..<length).map { Int64($0 * 7 % 300) }
+                let rows = try await db.raw("SELECT v FROM t WHERE v IN (\(session.inList(values)))").all()
+                #expect(Set(try rows.map { try $0.decode(column: "v", as: Int64.self) }) == Set(values))
+            }
+            // Lengths 1 to 300 in ten shapes (1, 2, 4, … 512).
+            #expect(connection.keptStatementCount - before == 10)
+            #expect(session.rowChunks([Int](repeating: 0, count: 200), maximum: 128).map(\.count) == [128, 64, 8])
+            #expect([Int](repeating: 0, count: 300).chunkedInShapes(maximum: 128).map(\.count) == [128, 128, 32, 8, 4])
+            #expect([Int]().chunkedInShapes(maximum: 128).isEmpty)
+            // PostgreSQL keeps no statements by their text: lists go as they are, rows in as few statements as may be.
+            let postgres = SQLStoreSession(db: db, backend: PostgresBackend(), committed: nil)
+            #expect(postgres.inList([1, 2, 3] as [Int64]).values.count == 3)
+            #expect(session.inList([1, 2, 3] as [Int64]).values.count == 4)
+            #expect(postgres.rowChunks([Int](repeating: 0, count: 200), maximum: 128).map(\.count) == [128, 72])
         }
-        // Lengths 1 to 300 in ten shapes (1, 2, 4, … 512).
-        #expect(connection.keptStatementCount - before == 10)
-        #expect(session.rowChunks([Int](repeating: 0, count: 200), maximum: 128).map(\.count) == [128, 64, 8])
-        #expect([Int](repeating: 0, count: 300).chunkedInShapes(maximum: 128).map(\.count) == [128, 128, 32, 8, 4])
-        #expect([Int]().chunkedInShapes(maximum: 128).isEmpty)
-        // PostgreSQL keeps no statements by their text: lists go as they are, rows in as few statements as may be.
-        let postgres = SQLStoreSession(db: db, backend: PostgresBackend(), committed: nil)
-        #expect(postgres.inList([1, 2, 3] as [Int64]).values.count == 3)
-        #expect(session.inList([1, 2, 3] as [Int64]).values.count == 4)
-        #expect(postgres.rowChunks([Int](repeating: 0, count: 200), maximum: 128).map(\.count) == [128, 72])
     }
 
     @Test("a log past its limit is checkpointed by the commit that finds it")
     func checkpointLimit() async throws {
-        let path = temporaryPath()
-        defer { remove(path) }
-        let connection = try SQLiteConnection(path: path, busyTimeout: .zero)
-        defer { connection.close() }
-        try await connection.execute("PRAGMA journal_mode = WAL", []) { _ in }
-        let seen = LargestLog()
-        connection.onCommit(walPages: { seen.note($0) }, checkpointingAt: 100)
-        try await connection.execute("CREATE TABLE t (v BLOB)", []) { _ in }
-        // About 2,000 pages in 400 commits: without checkpoints the log would hold them all.
-        for _ in 0..<400 {
-            try await connection.execute("INSERT INTO t VALUES (?1)", [.blob(Data(repeating: 7, count: 20_000))]) { _ in }
+        try await withConnection { connection, path in
+            try await connection.execute("PRAGMA journal_mode = WAL", []) { _ in }
+            let seen = LargestLog()
+            connection.onCommit(walPages: { seen.note($0) }, checkpointingAt: 100)
+            try await connection.execute("CREATE TABLE t (v BLOB)", []) { _ in }
+            // About 2,000 pages in 400 commits: without checkpoints the log would hold them all.
+            for _ in 0..<400 {
+                try await connection.execute("INSERT INTO t VALUES (?1)", [.blob(Data(repeating: 7, count: 20_000))]) { _ in }
+            }
+            let wal = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int ?? 0
+            #expect(wal < 150 * 4096, "the log grew to \(wal) bytes")
+            #expect((1..<100).contains(seen.largest))
         }
-        let wal = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int ?? 0
-        #expect(wal < 150 * 4096, "the log grew to \(wal) bytes")
-        #expect((1..<100).contains(seen.largest))
     }
 
     @Test("a checkpoint is asked for each time the log grew by a thousand pages, not at every commit past them")
@@ -169,30 +172,28 @@ struct SQLiteConnectionTests {
 
     @Test("bound lists write one placeholder per value, in rows where asked, for either kind of placeholder")
     func bindLists() async throws {
-        let path = temporaryPath()
-        defer { remove(path) }
-        let connection = try SQLiteConnection(path: path, busyTimeout: .zero)
-        defer { connection.close() }
-        let sqlite = SQLiteDatabase(connection: connection, logger: Logger(label: "test"))
-        for db in [sqlite, NumberedParameters(sqlite)] as [any SQLDatabase] {
-            let values: [any Encodable & Sendable] = [1, "two", Optional<Int>.none, 4.5, Data([5]), true]
-            let numbered = !(db.dialect is any AnonymousParameters)
-            let p = (1...6).map { numbered ? "$\($0)" : "?" }
-            var serializer = SQLSerializer(database: db)
-            SQLBindList(rows: values, rowLength: 3).serialize(to: &serializer)
-            #expect(serializer.sql == "(\(p[0]), \(p[1]), \(p[2])), (\(p[3]), \(p[4]), \(p[5]))")
-            #expect(serializer.binds.count == 6)
-            serializer = SQLSerializer(database: db)
-            SQLBindList(values).serialize(to: &serializer)
-            #expect(serializer.sql == p.joined(separator: ", "))
-            #expect(serializer.binds.map { "\($0)" } == values.map { "\($0)" })
+        try await withConnection { connection, _ in
+            let sqlite = SQLiteDatabase(connection: connection, logger: Logger(label: "test"))
+            for db in [sqlite, NumberedParameters(sqlite)] as [any SQLDatabase] {
+                let values: [any Encodable & Sendable] = [1, "two", Optional<Int>.none, 4.5, Data([5]), true]
+                let numbered = !(db.dialect is any AnonymousParameters)
+                let p = (1...6).map { numbered ? "$\($0)" : "?" }
+                var serializer = SQLSerializer(database: db)
+                SQLBindList(rows: values, rowLength: 3).serialize(to: &serializer)
+                #expect(serializer.sql == "(\(p[0]), \(p[1]), \(p[2])), (\(p[3]), \(p[4]), \(p[5]))")
+                #expect(serializer.binds.count == 6)
+                serializer = SQLSerializer(database: db)
+                SQLBindList(values).serialize(to: &serializer)
+                #expect(serializer.sql == p.joined(separator: ", "))
+                #expect(serializer.binds.map { "\($0)" } == values.map { "\($0)" })
+            }
+            // And SQLite runs them: a multi-row insert, read back through a list.
+            let rows: [any Encodable & Sendable] = [1, "a", 2, "b", 3, "c"]
+            try await sqlite.raw("CREATE TABLE t (n INTEGER, s TEXT)").run()
+            try await sqlite.raw("INSERT INTO t (n, s) VALUES \(SQLBindList(rows: rows, rowLength: 2))").run()
+            let found = try await sqlite.raw("SELECT s FROM t WHERE n IN (\(SQLBindList([1, 3]))) ORDER BY n").all()
+            #expect(try found.map { try $0.decode(column: "s", as: String.self) } == ["a", "c"])
         }
-        // And SQLite runs them: a multi-row insert, read back through a list.
-        let rows: [any Encodable & Sendable] = [1, "a", 2, "b", 3, "c"]
-        try await sqlite.raw("CREATE TABLE t (n INTEGER, s TEXT)").run()
-        try await sqlite.raw("INSERT INTO t (n, s) VALUES \(SQLBindList(rows: rows, rowLength: 2))").run()
-        let found = try await sqlite.raw("SELECT s FROM t WHERE n IN (\(SQLBindList([1, 3]))) ORDER BY n").all()
-        #expect(try found.map { try $0.decode(column: "s", as: String.self) } == ["a", "c"])
     }
 
     @Test("the store's checkpointer moves a long log into the database file in the background")

@@ -25,7 +25,7 @@ public final class QueueHandoff: Sendable {
     /// Room granted for `count` entries, leased as `lease`, as long as a destination has fewer
     /// than `perDestination` leased to the runner (sent or waiting; a few times the runner's
     /// limit for a healthy one, which it keeps to when sending). `held` is how many each
-    /// destination has when the room is granted.
+    /// destination has leased to the runner when the room is granted, handed over or claimed.
     public struct Reservation: Sendable {
         public var lease: Lease
         public var count: Int
@@ -56,18 +56,20 @@ public final class QueueHandoff: Sendable {
     /// is none (no runner, or it has enough waiting). The lease starts now, by the same reading
     /// the runner later measures the entries' freshness from, so it cannot run out unnoticed.
     public func reserve(_ wanted: Int) -> Reservation? {
-        let reservation = state.withLock { state -> (Reservation, @Sendable () -> [String: Int])? in
-            guard let owner = state.owner, let held = state.held, state.room > 0, wanted > 0 else { return nil }
+        let granted = state.withLock { state -> (Reservation, runnerHolds: @Sendable () -> [String: Int])? in
+            guard let owner = state.owner, let runnerHolds = state.held, state.room > 0, wanted > 0 else { return nil }
             let count = min(wanted, state.room)
             state.room -= count
-            let reserved = ContinuousClock.now
+            // Handed over and not yet collected: leased to the runner as much as what it holds.
+            var arrived: [String: Int] = [:]
+            for (entry, _) in state.arrived { arrived[entry.destination, default: 0] += 1 }
             return (Reservation(lease: Lease(owner: owner, until: Date().addingTimeInterval(state.lease)), count: count,
-                                perDestination: state.perDestination, held: [:], reserved: reserved), held)
+                                perDestination: state.perDestination, held: arrived, reserved: ContinuousClock.now), runnerHolds)
         }
+        guard var (reservation, runnerHolds) = granted else { return nil }
         // Asked outside the lock: the runner hands arrivals over while holding its own.
-        guard var (granted, held) = reservation else { return nil }
-        granted.held = held()
-        return granted
+        reservation.held.merge(runnerHolds(), uniquingKeysWith: +)
+        return reservation
     }
 
     /// Passes `entries`, written under `reservation`'s lease and committed, to the runner.

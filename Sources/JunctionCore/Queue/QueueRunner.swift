@@ -72,8 +72,7 @@ public final class QueueRunner: Service, Sendable {
         /// Frees the worker and the destination's slot `entry` held.
         mutating func finished(_ entry: QueueEntry) {
             busy -= 1
-            let count = sending[entry.destination, default: 1] - 1
-            sending[entry.destination] = count > 0 ? count : nil
+            Self.decrement(&sending, entry.destination)
             release(entry)
         }
 
@@ -92,8 +91,13 @@ public final class QueueRunner: Service, Sendable {
 
         /// `entry` is no longer held: delivered, or given back.
         private mutating func release(_ entry: QueueEntry) {
-            let count = held[entry.destination, default: 1] - 1
-            held[entry.destination] = count > 0 ? count : nil
+            Self.decrement(&held, entry.destination)
+        }
+
+        /// One less for `destination`, which leaves `counts` at none.
+        private static func decrement(_ counts: inout [String: Int], _ destination: String) {
+            let count = counts[destination, default: 1] - 1
+            counts[destination] = count > 0 ? count : nil
         }
 
         /// Whether so few wait that a claim should start, none being under way.

@@ -1,6 +1,6 @@
 import SQLKit
 
-/// How SQLKit writes SQL for SQLite: numbered parameters, double-quoted identifiers,
+/// How SQLKit writes SQL for SQLite: anonymous parameters (`?`), double-quoted identifiers,
 /// `RETURNING` and `ON CONFLICT` (SQLite 3.35 and later).
 struct SQLiteDialect: SQLDialect, AnonymousParameters {
     var name: String { "sqlite" }
