@@ -126,7 +126,7 @@ public final class LoopbackSink: Sendable {
 
     /// Waits until at least `count` requests arrived, up to `timeout`.
     @discardableResult
-    public func waitFor(_ count: Int, timeout: Duration = .seconds(10)) async throws -> [Received] {
+    public func waitFor(_ count: Int, timeout: Duration = .seconds(30)) async throws -> [Received] {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let received = self.received

@@ -23,10 +23,10 @@ struct CrashTests {
         // takes over their entries within seconds.
         let config = "\(hub.dataDirectory)/crash.json"
         let workers = 2
-        try Data(#"{"queue": {"workers": "\#(workers)", "lease": "2"}}"#.utf8).write(to: URL(fileURLWithPath: config))
+        try Data(#"{"queue": {"workers": "\#(workers)", "lease": "5"}}"#.utf8).write(to: URL(fileURLWithPath: config))
 
         try await LoopbackSink.runMany(Self.sinkCount) { sinks in
-            for sink in sinks { sink.delay(.milliseconds(40)) }
+            for sink in sinks { sink.delay(.milliseconds(150)) }
             let recipients = try await Self.connect(hub, to: sinks)
 
             var posted: Set<String> = []
@@ -64,7 +64,7 @@ struct CrashTests {
             let bound = workers * (1 + QueueRunner.unrecorded)
             #expect(repeats <= bound, "at most \(bound) deliveries, those in flight or unrecorded at the kill, are repeated, not \(repeats)")
 
-            try await Self.waitUntil(timeout: .seconds(10)) {
+            try await Self.waitUntil(timeout: .seconds(30)) {
                 let status = try? await hub.run(["queue", "status", "--json"])
                 let queue = status.flatMap { try? JSONSerialization.jsonObject(with: Data($0.stdout.utf8)) as? [String: Any] }
                 return (queue?["destinations"] as? [Any])?.isEmpty == true

@@ -117,8 +117,11 @@ struct FederationTests {
         #expect(received["network"] as? String == "junction")
         #expect(received["author"] as? String == "alice@\(alice.domain)")
         #expect(received["body"] as? String == "hello bob" && received["title"] as? String == "Greeting")
-        let deliveries = try await alice.run(["deliveries", String(try #require(post?["id"] as? Int)), "--json"])
-        #expect(deliveries.stdout.contains("\"delivered\""))
+        // Alice records the delivery once bob's answer is in, a moment after bob stored it.
+        let postID = String(try #require(post?["id"] as? Int))
+        try await CrashTests.waitUntil(timeout: .seconds(30)) {
+            try await alice.run(["deliveries", postID, "--json"]).stdout.contains("\"delivered\"")
+        }
 
         let receivedID = try #require(received["id"] as? Int)
         let replied = try await bob.run(["post", "bob", "hi alice", "--reply-to", String(receivedID), "--json"])

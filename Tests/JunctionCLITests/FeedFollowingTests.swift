@@ -106,7 +106,7 @@ struct FeedFollowingTests {
         let reader = try await FederationTests.Peer.make(.sqlite, handle: "reader")
         try Data("""
             {"hub": {"domain": "127.0.0.1:\(reader.port)"}, "federation": {"allowPrivateNetwork": true},
-             "rss": {"fetch": {"timeout": 2, "maxBytes": 1048576}}}
+             "rss": {"fetch": {"timeout": 10, "maxBytes": 1048576}}}
             """.utf8).write(to: URL(fileURLWithPath: reader.config))
         let bomb = try await ExternalProcess.run("/usr/bin/env", ["python3", "-c",
             "import gzip,sys; sys.stdout.buffer.write(gzip.compress(b'<rss version=\"2.0\"><channel><title>' + b'a' * 50_000_000))"])
@@ -114,7 +114,7 @@ struct FeedFollowingTests {
         let broken = Mutex(false)
         try await LoopbackSink.run { server in
             try await LoopbackSink.run { staller in
-                staller.delay(.seconds(30))
+                staller.delay(.seconds(60))
                 let good = Blog()
                 server.respond { request in
                     guard broken.withLock({ $0 }) else {

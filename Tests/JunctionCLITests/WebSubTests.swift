@@ -79,6 +79,8 @@ struct WebSubTests {
                 let asked = try await Self.request(hubURL, ["hub.mode": "subscribe", "hub.topic": topic, "hub.callback": "\(later.url)/cb"])
                 #expect(asked.0 == 202)
                 try await later.waitFor(1)
+                // Up until the hub has its answer to the challenge stored.
+                try await Self.waitForSubscriptions(pub, count: 1)
             }
             let refusedIntent = try await Self.request(hubURL, ["hub.mode": "subscribe", "hub.topic": topic, "hub.callback": "http://127.0.0.1:1/nobody"])
             #expect(refusedIntent.0 == 202)
@@ -93,7 +95,7 @@ struct WebSubTests {
             let posted = try await pub.run(["post", "pub", "Pushed to subscribers", "--title", "WebSub news"])
             #expect(posted.status == 0, "\(posted.stderr)")
             let done = ContinuousClock.now
-            let received = try await subscriber.waitFor(2, timeout: .seconds(5))
+            let received = try await subscriber.waitFor(2, timeout: .seconds(30))
             let latency = ContinuousClock.now - done
             #expect(latency < .seconds(1), "delivered \(latency) after junction post returned")
             let push = received[1]

@@ -379,6 +379,9 @@ struct DeliveryTests {
             var configuration = QueueRunner.Configuration()
             configuration.policy.initialDelay = 0.05
             configuration.policy.retryWindow = 0.3
+            // Short enough that an attempt whose outcome a loaded database failed to record is
+            // claimed again within the waits below; long enough that none is claimed twice.
+            configuration.policy.lease = 20
             configuration.idlePoll = .milliseconds(20)
             let driver = FakeQueueDriver(script: Array(repeating: .retry("HTTP 503", after: nil), count: 100))
             let runner = QueueRunner(store: store, hooks: scenario.hooks, drivers: { ["post": driver] }, configuration: configuration,
@@ -388,7 +391,7 @@ struct DeliveryTests {
                                         contentType: "text/plain", recipients: ["r"])
             let id = try await store.write { try await $0.enqueue([draft], network: "fake", channelID: scenario.channel.id, itemID: item.id, now: Date()) }.first!
             try await Self.running(runner) {
-                try await Self.waitUntil(timeout: .seconds(30)) { try await store.read { try await $0.queueEntry(id: id) }?.state == .deadLetter }
+                try await Self.waitUntil(timeout: .seconds(60)) { try await store.read { try await $0.queueEntry(id: id) }?.state == .deadLetter }
             }
             let reports = try await store.read { try await $0.deliveryReports(itemID: item.id) }
             #expect(reports.first?.status == .deadLetter && reports.first?.reason?.contains("HTTP 503") == true)
@@ -399,7 +402,7 @@ struct DeliveryTests {
                                      logger: Logger(label: "test"))
             #expect(try await store.write { try await $0.requeueEntries(.entry(id), now: Date()) } == 1)
             try await Self.running(second) {
-                try await Self.waitUntil(timeout: .seconds(31)) { try await store.read { try await $0.deliveryReports(itemID: item.id) }.first?.status == .delivered }
+                try await Self.waitUntil(timeout: .seconds(60)) { try await store.read { try await $0.deliveryReports(itemID: item.id) }.first?.status == .delivered }
             }
             #expect(resend.seen.count == 1)
         }
@@ -455,7 +458,7 @@ struct DeliveryTests {
         }
     }
 
-    static func waitUntil(timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws {
+    static func waitUntil(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if try await condition() { return }

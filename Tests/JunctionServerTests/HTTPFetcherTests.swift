@@ -47,12 +47,12 @@ struct HTTPFetcherTests {
                 await #expect { try await fetcher.fetch(FetchRequest(url: URL(string: "\(sink.url)/big")!, maximumBytes: 10_000)) } throws: {
                     ($0 as? FetchError)?.kind == .tooLarge
                 }
-                sink.delay(.seconds(3))
+                sink.delay(.seconds(30))
                 let started = ContinuousClock.now
                 await #expect { try await fetcher.fetch(FetchRequest(url: URL(string: "\(sink.url)/slow")!, timeout: .milliseconds(300))) } throws: {
                     ($0 as? FetchError)?.kind == .timedOut
                 }
-                #expect(ContinuousClock.now - started < .seconds(2))
+                #expect(ContinuousClock.now - started < .seconds(10))
                 await #expect { try await fetcher.fetch(FetchRequest(url: URL(string: "http://no-such-host.invalid/")!, timeout: .seconds(3))) } throws: {
                     [.unknownHost, .connectionFailed, .timedOut].contains(($0 as? FetchError)?.kind)
                 }

@@ -141,9 +141,7 @@ struct QueueHandoffTests {
             let scenario = try await Self.scenario(store, hosts: hosts)
             let wake = WakeSignal()
             let handoff = QueueHandoff(wake: wake)
-            // Deliveries wait until the test has looked at what was left unleased: a runner that
-            // sent the handed-over entries first would claim the rest itself.
-            let driver = HeldQueueDriver()
+            let driver = FakeQueueDriver(delay: .milliseconds(5))
             var configuration = QueueRunner.Configuration()
             configuration.workers = 1
             let runner = QueueRunner(store: store, hooks: scenario.hooks, drivers: { ["post": driver] }, configuration: configuration,
@@ -151,25 +149,22 @@ struct QueueHandoffTests {
             let notifier = Notifier(store: store, hooks: scenario.hooks, drivers: [FakeDriver()], logger: Logger(label: "test"),
                                     handoff: handoff, onEnqueue: runner.signal)
             try await DeliveryTests.running(runner) {
-                defer { driver.release() }
                 // Room opens once the runner runs: `handoffAhead` entries for one worker. (What this
                 // takes, the runner's next round gives back.)
                 try await DeliveryTests.waitUntil { handoff.reserve(1) != nil }
                 let item = try await scenario.post("to all the hubs")
-                try await store.write { session in
-                    _ = try await notifier.notify(.post, channelID: scenario.channel.id, itemID: item.id, in: session, now: Date())
+                // Counted before the commit, so that no claim of the runner's can come first:
+                // entries written leased to it carry their first attempt, the rest none.
+                let unleased = try await store.write { session in
+                    let result = try await notifier.notify(.post, channelID: scenario.channel.id, itemID: item.id, in: session, now: Date())
+                    var unleased = 0
+                    for id in result.entryIDs where try await session.queueEntry(id: id)?.attempts == 0 { unleased += 1 }
+                    return unleased
                 }
-                // All but four or five were written leased to the runner; the rest are left for a
-                // claim, which the runner does not make while more than four wait. Taken and given back here.
-                let now = Date()
-                let unleased = try await store.write {
-                    try await $0.claimDueEntries(now: now, limit: 100, owner: "test", leaseUntil: now.addingTimeInterval(60), policy: DeliveryPolicy())
-                }
-                #expect((4...5).contains(unleased.count), "\(unleased.count) of \(hosts.count) were not handed over")
-                try await store.write { try await $0.returnEntries(ids: unleased.map(\.id), owner: "test") }
-                driver.release()
+                // All but four or five went to the runner; the rest are left for a claim.
+                #expect((4...5).contains(unleased), "\(unleased) of \(hosts.count) were not handed over")
                 notifier.wakeQueue()
-                try await DeliveryTests.waitUntil { driver.seen.count >= hosts.count }
+                try await DeliveryTests.waitUntil(timeout: .seconds(60)) { driver.seen.count >= hosts.count }
                 try await DeliveryTests.waitUntil { try await store.read { try await $0.queueSummary(now: Date()) }.isEmpty }
             }
             #expect(driver.seen.map(\.destination).sorted() == hosts.sorted())
@@ -211,36 +206,6 @@ struct QueueHandoffTests {
             #expect(driver.maximumInFlight == 2)
         }
     }
-}
-
-/// Holds every delivery until `release()`, then delivers as `FakeQueueDriver` does.
-final class HeldQueueDriver: QueueDriver {
-    private let delivering = FakeQueueDriver()
-    private let gate = Mutex<(released: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
-
-    func deliver(_ entry: QueueEntry) async -> DeliveryOutcome {
-        await withCheckedContinuation { continuation in
-            let go = gate.withLock { gate in
-                if !gate.released { gate.waiting.append(continuation) }
-                return gate.released
-            }
-            if go { continuation.resume() }
-        }
-        return await delivering.deliver(entry)
-    }
-
-    /// Lets the held deliveries and every later one through.
-    func release() {
-        let waiting = gate.withLock { gate in
-            gate.released = true
-            defer { gate.waiting = [] }
-            return gate.waiting
-        }
-        for continuation in waiting { continuation.resume() }
-    }
-
-    /// Every attempt made, in order.
-    var seen: [QueueEntry] { delivering.seen }
 }
 
 /// Delivers after a pause, recording how many deliveries were under way at once.

@@ -2,10 +2,10 @@ public import Foundation
 
 extension Store {
     /// Creates an account after checking the email and password rules; the password is stored
-    /// as an Argon2id hash.
+    /// as an Argon2id hash, computed off the cooperative threads.
     public func createAccount(email: String, password: String, roles: Set<Account.Role> = [], now: Date = Date()) async throws -> Account {
         let address = try EmailAddress(email)
-        let hash = try PasswordHasher.hash(password)
+        let hash = try await runBlocking { try PasswordHasher.hash(password) }
         return try await write { session in
             if try await session.account(email: address) != nil {
                 throw JunctionError.conflict("an account with email \(address) already exists")
@@ -19,6 +19,7 @@ extension Store {
         guard let address = try? EmailAddress(email),
               let account = try await read({ try await $0.account(email: address) })
         else { return nil }
-        return PasswordHasher.verify(password, against: account.passwordHash) ? account : nil
+        let hash = account.passwordHash
+        return try await runBlocking { PasswordHasher.verify(password, against: hash) } ? account : nil
     }
 }
