@@ -49,13 +49,13 @@ struct QueueHandoffTests {
             try await store.write { try await $0.upsertSite(Site(host: "down.example", lastFailure: Date(), firstFailure: Date(), failureStreak: 1)) }
             let handoff = QueueHandoff(wake: WakeSignal())
             handoff.open(owner: "runner", lease: 60, perDestination: 4, held: { [:] })
-            #expect(handoff.collect(free: 10).isEmpty)
+            #expect(handoff.collect(free: 10, bytes: .max).isEmpty)
             let notifier = Self.notifier(scenario, handoff: handoff)
             let result = try await Self.post("hello", scenario, notifier: notifier) {
-                #expect(handoff.collect(free: 10).isEmpty, "nothing arrives before the transaction commits")
+                #expect(handoff.collect(free: 10, bytes: .max).isEmpty, "nothing arrives before the transaction commits")
             }
             #expect(result.entryIDs.count == 4)
-            let arrived = handoff.collect(free: 10).map(\.entry)
+            let arrived = handoff.collect(free: 10, bytes: .max).map(\.entry)
             #expect(arrived.map(\.destination).sorted() == ["a.example", "b.example", "c.example"])
             #expect(Set(arrived.map(\.id)).isSubset(of: Set(result.entryIDs)))
             #expect(arrived.allSatisfy { $0.attempts == 1 && $0.recipients.count == 1 && !$0.payload.isEmpty })
@@ -73,7 +73,7 @@ struct QueueHandoffTests {
             let scenario = try await Self.scenario(store, hosts: ["a.example", "b.example"])
             let handoff = QueueHandoff(wake: WakeSignal())
             handoff.open(owner: "runner", lease: 60, perDestination: 4, held: { [:] })
-            _ = handoff.collect(free: 10)
+            _ = handoff.collect(free: 10, bytes: .max)
             let notifier = Self.notifier(scenario, handoff: handoff)
             let item = try await scenario.post("never sent")
             struct Abort: Error {}
@@ -83,7 +83,7 @@ struct QueueHandoffTests {
                     throw Abort()
                 }
             }
-            #expect(handoff.collect(free: 10).isEmpty)
+            #expect(handoff.collect(free: 10, bytes: .max).isEmpty)
             #expect(try await store.read { try await $0.queueSummary(now: Date()) }.isEmpty)
         }
     }
@@ -104,15 +104,35 @@ struct QueueHandoffTests {
             #expect(inFlight.count == 4)
             let handoff = QueueHandoff(wake: WakeSignal())
             handoff.open(owner: "runner", lease: 60, perDestination: 4, held: { ["busy.example": 4] })
-            _ = handoff.collect(free: 2)
+            _ = handoff.collect(free: 2, bytes: .max)
             _ = try await Self.post("hello", scenario, notifier: Self.notifier(scenario, handoff: handoff))
-            let arrived = handoff.collect(free: 0).map(\.entry.destination)
+            let arrived = handoff.collect(free: 0, bytes: .max).map(\.entry.destination)
             #expect(arrived.count == 2 && !arrived.contains("busy.example"))
             // The rest wait for a claim: the healthy hub that did not fit (busy.example is full).
             #expect(try await Self.claimable(store).count == 1)
             // No room, no hand-off: everything is left to claims.
             _ = try await Self.post("again", scenario, notifier: Self.notifier(scenario, handoff: handoff))
-            #expect(handoff.collect(free: 0).isEmpty)
+            #expect(handoff.collect(free: 0, bytes: .max).isEmpty)
+        }
+    }
+
+    @Test("only as many as fit in the bytes the runner has free", arguments: TestBackend.available)
+    func roomInBytes(_ backend: TestBackend) async throws {
+        try await withTestStore(backend) { store, _ in
+            let scenario = try await Self.scenario(store, hosts: ["a.example", "b.example", "c.example"])
+            let handoff = QueueHandoff(wake: WakeSignal())
+            handoff.open(owner: "runner", lease: 60, perDestination: 4, held: { [:] })
+            _ = handoff.collect(free: 10, bytes: .max)
+            let notifier = Self.notifier(scenario, handoff: handoff)
+            _ = try await Self.post("first", scenario, notifier: notifier)
+            let first = handoff.collect(free: 10, bytes: .max).map(\.entry)
+            #expect(first.count == 3)
+            // Room for one entry's payload and recipients, and a byte more: one of the next three.
+            let size = try #require(first.map(\.size).max())
+            _ = handoff.collect(free: 10, bytes: size + 1)
+            _ = try await Self.post("again", scenario, notifier: notifier)
+            #expect(handoff.collect(free: 10, bytes: .max).count == 1)
+            #expect(try await Self.claimable(store).count == 2)
         }
     }
 
@@ -122,13 +142,13 @@ struct QueueHandoffTests {
             let scenario = try await Self.scenario(store, hosts: ["a.example"])
             let handoff = QueueHandoff(wake: WakeSignal())
             handoff.open(owner: "runner", lease: 60, perDestination: 1, held: { [:] })
-            _ = handoff.collect(free: 10)
+            _ = handoff.collect(free: 10, bytes: .max)
             let notifier = Self.notifier(scenario, handoff: handoff)
             // Two posts before the runner collects anything: the second finds the first's entry
             // on its way to the runner, and a.example already at its cap of one.
             _ = try await Self.post("first", scenario, notifier: notifier)
             _ = try await Self.post("second", scenario, notifier: notifier)
-            #expect(handoff.collect(free: 10).count == 1)
+            #expect(handoff.collect(free: 10, bytes: .max).count == 1)
             #expect(try await Self.claimable(store) == ["a.example"])
         }
     }
@@ -151,7 +171,7 @@ struct QueueHandoffTests {
             try await DeliveryTests.running(runner) {
                 // Room opens once the runner runs: `handoffAhead` entries for one worker. (What this
                 // takes, the runner's next round gives back.)
-                try await DeliveryTests.waitUntil { handoff.reserve(1) != nil }
+                try await DeliveryTests.waitUntil { handoff.reserve(1, bytes: 1) != nil }
                 let item = try await scenario.post("to all the hubs")
                 // Counted before the commit, so that no claim of the runner's can come first:
                 // entries written leased to it carry their first attempt, the rest none.
@@ -187,10 +207,10 @@ struct QueueHandoffTests {
             let runner = QueueRunner(store: store, hooks: scenario.hooks, drivers: { ["post": driver] }, configuration: configuration,
                                      wake: wake, handoff: handoff, logger: Logger(label: "test"))
             try await DeliveryTests.running(runner) {
-                try await DeliveryTests.waitUntil { handoff.reserve(1) != nil }
+                try await DeliveryTests.waitUntil { handoff.reserve(1, bytes: 1) != nil }
                 // Six entries for one destination handed over at once, as a claim and a hand-off
                 // racing each other might lease them.
-                let reservation = try #require(handoff.reserve(6))
+                let reservation = try #require(handoff.reserve(6, bytes: 12))
                 #expect(reservation.count == 6)
                 let drafts = (0..<6).map { QueueEntryDraft(destination: "one.example", endpoint: "http://one.example/inbox",
                                                            payload: Data("\($0)".utf8), contentType: "text/plain", recipients: ["r\($0)"]) }

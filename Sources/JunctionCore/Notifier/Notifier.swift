@@ -146,17 +146,20 @@ public struct Notifier: Sendable {
     /// entries wait for its probe as usual.
     private func enqueue(_ byNetwork: [(network: String, entries: [QueueEntryDraft])], channelID: Int64, itemID: Int64?,
                          healthy: Set<String>, session: any StoreSession, now: Date) async throws -> [Int64] {
-        let reservation = handoff?.reserve(byNetwork.reduce(0) { $0 + $1.entries.count })
+        let reservation = handoff?.reserve(byNetwork.reduce(0) { $0 + $1.entries.count },
+                                           bytes: byNetwork.reduce(0) { $0 + $1.entries.reduce(0) { $0 + $1.size } })
         var inFlight = reservation?.held ?? [:]
         var ids: [Int64] = []
         var handed: [QueueEntry] = []
+        var handedBytes = 0
         for (network, entries) in byNetwork {
             var leased: [QueueEntryDraft] = []
             var waiting: [QueueEntryDraft] = []
             for draft in entries {
-                if let reservation, handed.count + leased.count < reservation.count, healthy.contains(draft.destination),
-                   inFlight[draft.destination, default: 0] < reservation.perDestination {
+                if let reservation, handed.count + leased.count < reservation.count, handedBytes + draft.size <= reservation.bytes,
+                   healthy.contains(draft.destination), inFlight[draft.destination, default: 0] < reservation.perDestination {
                     inFlight[draft.destination, default: 0] += 1
+                    handedBytes += draft.size
                     leased.append(draft)
                 } else {
                     waiting.append(draft)

@@ -29,6 +29,9 @@ public struct QueueEntryDraft: Sendable, Hashable {
 }
 
 extension QueueEntryDraft {
+    /// The bytes of its payload and recipient list: what it takes in memory while it waits.
+    public var size: Int { QueueEntry.size(payload: payload, recipients: recipients) }
+
     /// The pending entry this draft became once enqueued as `id`, due at `created`.
     public func entry(id: Int64, network: String, channelID: Int64?, itemID: Int64?, attempts: Int, created: Date) -> QueueEntry {
         QueueEntry(id: id, driver: driver, network: network, destination: destination, endpoint: endpoint, payload: payload,
@@ -135,5 +138,14 @@ public struct DeliveryReport: Sendable, Hashable, Codable {
         self.attempts = attempts
         self.nextAttempt = nextAttempt
         self.updated = updated
+    }
+}
+
+extension QueueEntry {
+    /// The bytes of its payload and recipient list: what it takes in memory while it waits.
+    public var size: Int { Self.size(payload: payload, recipients: recipients) }
+
+    static func size(payload: Data, recipients: [String]) -> Int {
+        recipients.reduce(payload.count) { $0 + $1.utf8.count }
     }
 }

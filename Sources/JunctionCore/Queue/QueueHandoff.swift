@@ -22,13 +22,15 @@ public final class QueueHandoff: Sendable {
         }
     }
 
-    /// Room granted for `count` entries, leased as `lease`, as long as a destination has fewer
-    /// than `perDestination` leased to the runner (sent or waiting; a few times the runner's
-    /// limit for a healthy one, which it keeps to when sending). `held` is how many each
-    /// destination has leased to the runner when the room is granted, handed over or claimed.
+    /// Room granted for `count` entries of `bytes` in all (``QueueEntryDraft/size``), leased as
+    /// `lease`, as long as a destination has fewer than `perDestination` leased to the runner
+    /// (sent or waiting; a few times the runner's limit for a healthy one, which it keeps to when
+    /// sending). `held` is how many each destination has leased to the runner when the room is
+    /// granted, handed over or claimed.
     public struct Reservation: Sendable {
         public var lease: Lease
         public var count: Int
+        public var bytes: Int
         public var perDestination: Int
         public var held: [String: Int]
         /// When the lease began, by the clock the runner measures a claim's freshness with.
@@ -41,6 +43,7 @@ public final class QueueHandoff: Sendable {
         var perDestination = 0
         var held: (@Sendable () -> [String: Int])?
         var room = 0
+        var roomBytes = 0
         var arrived: [(entry: QueueEntry, reserved: ContinuousClock.Instant)] = []
     }
 
@@ -52,19 +55,22 @@ public final class QueueHandoff: Sendable {
         self.wake = wake
     }
 
-    /// Room for up to `wanted` fresh entries, taken from what the runner has free; nil when there
-    /// is none (no runner, or it has enough waiting). The lease starts now, by the same reading
-    /// the runner later measures the entries' freshness from, so it cannot run out unnoticed.
-    public func reserve(_ wanted: Int) -> Reservation? {
+    /// Room for up to `wanted` fresh entries of `bytes` in all, taken from what the runner has
+    /// free; nil when there is none (no runner, or it has enough waiting). The lease starts now,
+    /// by the same reading the runner later measures the entries' freshness from, so it cannot
+    /// run out unnoticed.
+    public func reserve(_ wanted: Int, bytes wantedBytes: Int) -> Reservation? {
         let granted = state.withLock { state -> (Reservation, runnerHolds: @Sendable () -> [String: Int])? in
-            guard let owner = state.owner, let runnerHolds = state.held, state.room > 0, wanted > 0 else { return nil }
+            guard let owner = state.owner, let runnerHolds = state.held, state.room > 0, state.roomBytes > 0, wanted > 0 else { return nil }
             let count = min(wanted, state.room)
+            let bytes = min(wantedBytes, state.roomBytes)
             state.room -= count
+            state.roomBytes -= bytes
             // Handed over and not yet collected: leased to the runner as much as what it holds.
             var arrived: [String: Int] = [:]
             for (entry, _) in state.arrived { arrived[entry.destination, default: 0] += 1 }
             return (Reservation(lease: Lease(owner: owner, until: Date().addingTimeInterval(state.lease)), count: count,
-                                perDestination: state.perDestination, held: arrived, reserved: ContinuousClock.now), runnerHolds)
+                                bytes: bytes, perDestination: state.perDestination, held: arrived, reserved: ContinuousClock.now), runnerHolds)
         }
         guard var (reservation, runnerHolds) = granted else { return nil }
         // Asked outside the lock: the runner hands arrivals over while holding its own.
@@ -96,11 +102,13 @@ public final class QueueHandoff: Sendable {
         }
     }
 
-    /// Takes what arrived; the room for more is what of `free` the arrivals leave.
-    func collect(free: Int) -> [(entry: QueueEntry, reserved: ContinuousClock.Instant)] {
+    /// Takes what arrived; the room for more is what of `free` entries and `bytes` the
+    /// arrivals leave.
+    func collect(free: Int, bytes: Int) -> [(entry: QueueEntry, reserved: ContinuousClock.Instant)] {
         state.withLock { state in
             defer { state.arrived = [] }
             state.room = max(0, free - state.arrived.count)
+            state.roomBytes = max(0, bytes - state.arrived.reduce(0) { $0 + $1.entry.size })
             return state.arrived
         }
     }

@@ -39,7 +39,9 @@ public final class QueueRunner: Service, Sendable {
         let workers: Int
         let perDestination: Int
         /// Oldest first; a deque, since entries are taken from near its front.
-        var ready: Deque<(entry: QueueEntry, claimed: ContinuousClock.Instant)> = []
+        private(set) var ready: Deque<(entry: QueueEntry, claimed: ContinuousClock.Instant)> = []
+        /// The sizes of the waiting entries (``QueueEntry/size``), added up.
+        private(set) var readyBytes = 0
         /// Deliveries under way, in all and per destination.
         var busy = 0
         var sending: [String: Int] = [:]
@@ -57,6 +59,7 @@ public final class QueueRunner: Service, Sendable {
             if ContinuousClock.now - first.claimed >= freshness {
                 if leavingStale { return nil }
                 ready.removeFirst()
+                readyBytes -= first.entry.size
                 release(first.entry)
                 return .stale(first.entry)
             }
@@ -64,6 +67,7 @@ public final class QueueRunner: Service, Sendable {
                 return nil
             }
             let entry = ready.remove(at: index).entry
+            readyBytes -= entry.size
             busy += 1
             sending[entry.destination, default: 0] += 1
             return .start(entry)
@@ -79,12 +83,18 @@ public final class QueueRunner: Service, Sendable {
         /// Adds claimed or handed-over entries to the waiting list.
         mutating func add(_ entries: [(entry: QueueEntry, claimed: ContinuousClock.Instant)]) {
             ready += entries
-            for (entry, _) in entries { held[entry.destination, default: 0] += 1 }
+            for (entry, _) in entries {
+                held[entry.destination, default: 0] += 1
+                readyBytes += entry.size
+            }
         }
 
         /// Takes every waiting entry off the list.
         mutating func removeAllWaiting() -> [QueueEntry] {
-            defer { ready = [] }
+            defer {
+                ready = []
+                readyBytes = 0
+            }
             for (entry, _) in ready { release(entry) }
             return ready.map(\.entry)
         }
@@ -178,10 +188,15 @@ public final class QueueRunner: Service, Sendable {
     /// hold a runner on PostgreSQL back behind its recorder's transactions.
     static let unrecorded = 8
 
-    /// How many entries, per worker, the notifier may hand over while they wait: more than a
-    /// claim fetches, so that a post to a few hundred hubs, and the next few posts to them, need
-    /// no claim at all (a thousand entries of a few kilobytes each, with 16 workers).
-    static let handoffAhead = 64
+    /// How many entries, per worker, the notifier may hand over while they wait: many more than
+    /// a claim fetches, so that a post to a few hundred hubs, and the next twenty posts to them,
+    /// need no claim at all (four thousand entries with 16 workers). ``handoffBytes`` bounds the
+    /// memory they take.
+    static let handoffAhead = 256
+    /// How many bytes of payloads and recipient lists (``QueueEntry/size``) may wait through
+    /// hand-overs, in all: a post with large payloads hands fewer over, and claims fetch the rest
+    /// as workers get to them.
+    static let handoffBytes = 32 << 20
     /// How many entries to one destination, in multiples of its limit, may be leased to this
     /// runner, sent or waiting, counting those it claimed: the runner sends no more than the limit
     /// at once, other runners' claims count them in flight and take none, and a destination
@@ -194,7 +209,8 @@ public final class QueueRunner: Service, Sendable {
     private func collectHandedOff() {
         guard let handoff else { return }
         dispatch.withLock { dispatch in
-            dispatch.add(handoff.collect(free: Self.handoffAhead * configuration.workers - dispatch.ready.count)
+            dispatch.add(handoff.collect(free: Self.handoffAhead * configuration.workers - dispatch.ready.count,
+                                         bytes: Self.handoffBytes - dispatch.readyBytes)
                 .map { ($0.entry, $0.reserved) })
         }
     }
