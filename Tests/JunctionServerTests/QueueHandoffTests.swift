@@ -157,7 +157,7 @@ struct QueueHandoffTests {
     func runnerSends(_ backend: TestBackend) async throws {
         try await withTestStore(backend) { store, _ in
             // Four more hubs than the room one worker has.
-            let hosts = (0..<QueueRunner.handoffAhead + 4).map { "h\($0).example" }
+            let hosts = (0..<QueueRunner.handoffAhead.lowerBound + 4).map { "h\($0).example" }
             let scenario = try await Self.scenario(store, hosts: hosts)
             let wake = WakeSignal()
             let handoff = QueueHandoff(wake: wake)
@@ -169,7 +169,7 @@ struct QueueHandoffTests {
             let notifier = Notifier(store: store, hooks: scenario.hooks, drivers: [FakeDriver()], logger: Logger(label: "test"),
                                     handoff: handoff, onEnqueue: runner.signal)
             try await DeliveryTests.running(runner) {
-                // Room opens once the runner runs: `handoffAhead` entries for one worker. (What this
+                // Room opens once the runner runs: `handoffAhead.lowerBound` entries for one worker. (What this
                 // takes, the runner's next round gives back.)
                 try await DeliveryTests.waitUntil { handoff.reserve(1, bytes: 1) != nil }
                 let item = try await scenario.post("to all the hubs")
@@ -194,6 +194,36 @@ struct QueueHandoffTests {
         }
     }
 
+    @Test("entries claimed from the queue are sent beside a burst of hand-overs, not after it", arguments: TestBackend.available)
+    func claimsBesideHandoffs(_ backend: TestBackend) async throws {
+        try await withTestStore(backend) { store, _ in
+            let hosts = (0..<QueueRunner.handoffAhead.lowerBound).map { "h\($0).example" }
+            let scenario = try await Self.scenario(store, hosts: hosts)
+            let wake = WakeSignal()
+            let handoff = QueueHandoff(wake: wake)
+            let driver = FakeQueueDriver(delay: .milliseconds(50))
+            var configuration = QueueRunner.Configuration()
+            configuration.workers = 1
+            let runner = QueueRunner(store: store, hooks: scenario.hooks, drivers: { ["post": driver] }, configuration: configuration,
+                                     wake: wake, handoff: handoff, logger: Logger(label: "test"))
+            let notifier = Notifier(store: store, hooks: scenario.hooks, drivers: [FakeDriver()], logger: Logger(label: "test"),
+                                    handoff: handoff, onEnqueue: runner.signal)
+            try await DeliveryTests.running(runner) {
+                try await DeliveryTests.waitUntil { handoff.reserve(1, bytes: 1) != nil }
+                _ = try await Self.post("to all the hubs", scenario, notifier: notifier)
+                try await DeliveryTests.waitUntil { driver.seen.count >= 1 }
+                // Queued by another process while the burst is sent (3 s of it): only a claim finds it.
+                let late = QueueEntryDraft(destination: "late.example", endpoint: "http://late.example/inbox", payload: Data("x".utf8),
+                                           contentType: "text/plain", recipients: ["x"])
+                try await store.write { _ = try await $0.enqueue([late], network: "fake", channelID: nil, itemID: nil, now: Date()) }
+                try await DeliveryTests.waitUntil(timeout: .seconds(60)) { driver.seen.count >= hosts.count + 1 }
+            }
+            let order = driver.seen.map(\.destination)
+            let position = try #require(order.firstIndex(of: "late.example"))
+            #expect(position < hosts.count - 16, "sent as delivery \(position + 1) of \(order.count)")
+        }
+    }
+
     @Test("however entries reach it, the runner sends no more at once to a destination than its limit", arguments: TestBackend.available)
     func perDestinationLimit(_ backend: TestBackend) async throws {
         try await withTestStore(backend) { store, _ in
@@ -210,7 +240,7 @@ struct QueueHandoffTests {
                 try await DeliveryTests.waitUntil { handoff.reserve(1, bytes: 1) != nil }
                 // Six entries for one destination handed over at once, as a claim and a hand-off
                 // racing each other might lease them.
-                let reservation = try #require(handoff.reserve(6, bytes: 12))
+                let reservation = try #require(handoff.reserve(6, bytes: 18))
                 #expect(reservation.count == 6)
                 let drafts = (0..<6).map { QueueEntryDraft(destination: "one.example", endpoint: "http://one.example/inbox",
                                                            payload: Data("\($0)".utf8), contentType: "text/plain", recipients: ["r\($0)"]) }

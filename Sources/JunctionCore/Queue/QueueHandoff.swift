@@ -4,7 +4,7 @@ import Synchronization
 /// Hands entries the notifier has just queued straight to this process's queue runner, so
 /// fresh work is sent without first being claimed back from the database.
 ///
-/// The notifier asks for room while it queues (``reserve(_:)``); the entries it is given room for
+/// The notifier asks for room while it queues (``reserve(_:bytes:)``); the entries it is given room for
 /// are written already leased to the runner, in the same transaction, and reach the runner once
 /// that transaction commits (``deliver(_:reservation:)``, from ``CommitActions/afterCommit(_:)``).
 /// If the transaction rolls back nothing arrives; if the process dies before sending, the leases

@@ -35,13 +35,22 @@ public final class QueueRunner: Service, Sendable {
     private let dispatch: Mutex<Dispatch>
 
     private struct Dispatch {
+        typealias Waiting = (entry: QueueEntry, claimed: ContinuousClock.Instant)
+
         /// Deliveries at once, in all and to one destination.
         let workers: Int
         let perDestination: Int
-        /// Oldest first; a deque, since entries are taken from near its front.
-        private(set) var ready: Deque<(entry: QueueEntry, claimed: ContinuousClock.Instant)> = []
-        /// The sizes of the waiting entries (``QueueEntry/size``), added up.
-        private(set) var readyBytes = 0
+        /// Entries waiting for a worker, oldest first, in two lists by how they came: claimed
+        /// from the queue (retries, probes, work queued by other processes, what did not fit a
+        /// hand-over) and handed over by this process's notifier. Workers take from each in turn,
+        /// so neither a burst of posts nor a backlog holds the other back. Deques, since entries
+        /// are taken from near their fronts.
+        private(set) var claimed: Deque<Waiting> = []
+        private(set) var handedOver: Deque<Waiting> = []
+        /// The sizes of the handed-over entries waiting (``QueueEntry/size``), added up.
+        private(set) var handedOverBytes = 0
+        /// Whether the next start looks at the claimed list first.
+        private var claimedFirst = true
         /// Deliveries under way, in all and per destination.
         var busy = 0
         var sending: [String: Int] = [:]
@@ -50,24 +59,51 @@ public final class QueueRunner: Service, Sendable {
         var claiming = false
         /// When the last claim found fewer due entries than it asked for.
         var exhausted: ContinuousClock.Instant?
+        /// Attempts finished so far, and when and at what count the rate was last measured.
+        private var finishedCount = 0
+        private var rateMark = (at: ContinuousClock.now, finished: 0)
+        /// Attempts finished per second, as last measured.
+        private var rate = 0.0
+
+        init(workers: Int, perDestination: Int) {
+            self.workers = workers
+            self.perDestination = perDestination
+        }
 
         /// The next waiting entry: stale when it waited `freshness` or longer (unless
         /// `leavingStale`, then nil), or started and counted in flight when fewer than `workers`
         /// are busy and its destination has fewer than `perDestination` under way.
         mutating func take(freshness: Duration, leavingStale: Bool = false) -> Next? {
-            guard let first = ready.first else { return nil }
-            if ContinuousClock.now - first.claimed >= freshness {
+            let now = ContinuousClock.now
+            if let first = claimed.first, now - first.claimed >= freshness {
                 if leavingStale { return nil }
-                ready.removeFirst()
-                readyBytes -= first.entry.size
+                claimed.removeFirst()
                 release(first.entry)
                 return .stale(first.entry)
             }
-            guard busy < workers, let index = ready.firstIndex(where: { sending[$0.entry.destination, default: 0] < perDestination }) else {
+            if let first = handedOver.first, now - first.claimed >= freshness {
+                if leavingStale { return nil }
+                handedOver.removeFirst()
+                handedOverBytes -= first.entry.size
+                release(first.entry)
+                return .stale(first.entry)
+            }
+            guard busy < workers else { return nil }
+            let hasRoom = { (waiting: Waiting) in sending[waiting.entry.destination, default: 0] < perDestination }
+            let entry: QueueEntry
+            if claimedFirst, let index = claimed.firstIndex(where: hasRoom) {
+                entry = claimed.remove(at: index).entry
+                claimedFirst = false
+            } else if let index = handedOver.firstIndex(where: hasRoom) {
+                entry = handedOver.remove(at: index).entry
+                handedOverBytes -= entry.size
+                claimedFirst = true
+            } else if let index = claimed.firstIndex(where: hasRoom) {
+                entry = claimed.remove(at: index).entry
+                claimedFirst = false
+            } else {
                 return nil
             }
-            let entry = ready.remove(at: index).entry
-            readyBytes -= entry.size
             busy += 1
             sending[entry.destination, default: 0] += 1
             return .start(entry)
@@ -76,27 +112,45 @@ public final class QueueRunner: Service, Sendable {
         /// Frees the worker and the destination's slot `entry` held.
         mutating func finished(_ entry: QueueEntry) {
             busy -= 1
+            finishedCount += 1
             Self.decrement(&sending, entry.destination)
             release(entry)
         }
 
-        /// Adds claimed or handed-over entries to the waiting list.
-        mutating func add(_ entries: [(entry: QueueEntry, claimed: ContinuousClock.Instant)]) {
-            ready += entries
+        /// Adds claimed entries to the waiting list.
+        mutating func addClaimed(_ entries: [Waiting]) {
+            claimed += entries
+            for (entry, _) in entries { held[entry.destination, default: 0] += 1 }
+        }
+
+        /// Adds handed-over entries to the waiting list.
+        mutating func addHandedOver(_ entries: [Waiting]) {
+            handedOver += entries
             for (entry, _) in entries {
                 held[entry.destination, default: 0] += 1
-                readyBytes += entry.size
+                handedOverBytes += entry.size
             }
         }
 
-        /// Takes every waiting entry off the list.
+        /// Takes every waiting entry off the lists.
         mutating func removeAllWaiting() -> [QueueEntry] {
-            defer {
-                ready = []
-                readyBytes = 0
-            }
-            for (entry, _) in ready { release(entry) }
-            return ready.map(\.entry)
+            let waiting = (claimed + handedOver).map(\.entry)
+            for entry in waiting { release(entry) }
+            claimed = []
+            handedOver = []
+            handedOverBytes = 0
+            return waiting
+        }
+
+        /// Attempts finished per second: measured over a second or more, and halved for each
+        /// such span with fewer, so that a short lull does not forget how fast the workers go.
+        mutating func finishingRate(now: ContinuousClock.Instant) -> Double {
+            let elapsed = now - rateMark.at
+            guard elapsed >= .seconds(1) else { return rate }
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            rate = max(Double(finishedCount - rateMark.finished) / seconds, rate / 2)
+            rateMark = (now, finishedCount)
+            return rate
         }
 
         /// `entry` is no longer held: delivered, or given back.
@@ -110,8 +164,18 @@ public final class QueueRunner: Service, Sendable {
             counts[destination] = count > 0 ? count : nil
         }
 
-        /// Whether so few wait that a claim should start, none being under way.
-        var wantsClaim: Bool { !claiming && ready.count < QueueRunner.claimBelow * workers }
+        /// How long until a claim should start (zero: now), or nil when none is wanted: one is
+        /// under way, or enough claimed entries wait. Handed-over ones do not count, since claims
+        /// bring retries and probes, which must not wait for a burst of posts to be sent; but
+        /// after a claim that found the queue exhausted, the next waits `pause`, or `busyPause`
+        /// while hand-overs keep the workers busy.
+        func untilClaim(pause: Duration, busyPause: Duration) -> Duration? {
+            guard !claiming, claimed.count < QueueRunner.claimBelow * workers else { return nil }
+            guard let exhausted else { return .zero }
+            let waited = ContinuousClock.now - exhausted
+            let wait = handedOver.isEmpty ? pause : busyPause
+            return waited < wait ? wait - waited : .zero
+        }
     }
 
     /// Entries the notifier queues in this process arrive through `handoff` when the runner has
@@ -143,7 +207,7 @@ public final class QueueRunner: Service, Sendable {
                       held: { [weak self] in self?.dispatch.withLock { $0.held } ?? [:] })
         await withDiscardingTaskGroup { tasks in
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                collectHandedOff()
+                collectHandedOff(freshness: freshness)
                 var started = 0
                 var stale: [QueueEntry] = []
                 while mayStart(recorder), let next = takeReady(freshness: freshness) {
@@ -188,11 +252,16 @@ public final class QueueRunner: Service, Sendable {
     /// hold a runner on PostgreSQL back behind its recorder's transactions.
     static let unrecorded = 8
 
-    /// How many entries, per worker, the notifier may hand over while they wait: many more than
-    /// a claim fetches, so that a post to a few hundred hubs, and the next twenty posts to them,
-    /// need no claim at all (four thousand entries with 16 workers). ``handoffBytes`` bounds the
-    /// memory they take.
-    static let handoffAhead = 256
+    /// How many entries, per worker, the notifier may hand over to wait here: at least
+    /// `handoffAhead.lowerBound`, more than a claim fetches, so that a post to a few hundred hubs
+    /// needs no claim; up to `upperBound` (four thousand with 16 workers) while the workers get
+    /// through that many within ``handoffHorizon``, so that a burst of posts to them needs none
+    /// either. ``handoffBytes`` bounds the memory they take.
+    static let handoffAhead = 64...256
+    /// How much of the time an entry may wait before it is given back (``DeliveryPolicy/lease``
+    /// over two) the waiting hand-overs should take to send, at the rate the workers finish
+    /// attempts: a quarter, so that slow destinations do not leave a burst's tail to go stale.
+    static let handoffHorizon = 0.25
     /// How many bytes of payloads and recipient lists (``QueueEntry/size``) may wait through
     /// hand-overs, in all: a post with large payloads hands fewer over, and claims fetch the rest
     /// as workers get to them.
@@ -205,12 +274,15 @@ public final class QueueRunner: Service, Sendable {
     static let handoffPerDestination = 4
 
     /// Moves what the notifier handed over into the waiting list, and tells it how much more the
-    /// list has room for.
-    private func collectHandedOff() {
+    /// list has room for (``handoffAhead``), entries that wait `freshness` being given back.
+    private func collectHandedOff(freshness: Duration) {
         guard let handoff else { return }
+        let workers = configuration.workers
+        let horizon = Double(freshness.components.seconds) * Self.handoffHorizon
         dispatch.withLock { dispatch in
-            dispatch.add(handoff.collect(free: Self.handoffAhead * configuration.workers - dispatch.ready.count,
-                                         bytes: Self.handoffBytes - dispatch.readyBytes)
+            let sent = Int(dispatch.finishingRate(now: .now) * horizon)
+            let room = min(max(sent, Self.handoffAhead.lowerBound * workers), Self.handoffAhead.upperBound * workers)
+            dispatch.addHandedOver(handoff.collect(free: room - dispatch.handedOver.count, bytes: Self.handoffBytes - dispatch.handedOverBytes)
                 .map { ($0.entry, $0.reserved) })
         }
     }
@@ -256,7 +328,7 @@ public final class QueueRunner: Service, Sendable {
         var next: QueueEntry? = entry
         while let current = next {
             await attempt(current, recorder: recorder)
-            collectHandedOff()
+            collectHandedOff(freshness: freshness)
             let goOn = mayStart(recorder)
             let wakeRunner: Bool
             (next, wakeRunner) = dispatch.withLock { dispatch in
@@ -264,7 +336,7 @@ public final class QueueRunner: Service, Sendable {
                 // A stale entry is left for the runner to give back.
                 var taken: QueueEntry?
                 if goOn, case .start(let entry)? = dispatch.take(freshness: freshness, leavingStale: true) { taken = entry }
-                return (taken, taken == nil || dispatch.wantsClaim)
+                return (taken, taken == nil || dispatch.untilClaim(pause: Self.exhaustedPause, busyPause: configuration.idlePoll) == .zero)
             }
             if wakeRunner { signal() }
         }
@@ -277,12 +349,12 @@ public final class QueueRunner: Service, Sendable {
     /// that finds nothing due while the workers send the last entries.
     private func startClaim() -> (limit: Int?, paused: Duration?) {
         dispatch.withLock { dispatch in
-            guard dispatch.wantsClaim else { return (nil, nil) }
-            if let exhausted = dispatch.exhausted, ContinuousClock.now - exhausted < Self.exhaustedPause {
-                return (nil, Self.exhaustedPause - (ContinuousClock.now - exhausted))
-            }
+            // While hand-overs keep the workers busy, the queue is asked for due entries at the
+            // poll interval, not after every delivery.
+            guard let wait = dispatch.untilClaim(pause: Self.exhaustedPause, busyPause: configuration.idlePoll) else { return (nil, nil) }
+            guard wait == .zero else { return (nil, wait) }
             dispatch.claiming = true
-            return (Self.claimAhead * configuration.workers - dispatch.ready.count, nil)
+            return (Self.claimAhead * configuration.workers - dispatch.claimed.count, nil)
         }
     }
 
@@ -307,7 +379,7 @@ public final class QueueRunner: Service, Sendable {
         }
         let claimed = ContinuousClock.now
         dispatch.withLock { dispatch in
-            dispatch.add(entries.map { ($0, claimed) })
+            dispatch.addClaimed(entries.map { ($0, claimed) })
             dispatch.claiming = false
             dispatch.exhausted = entries.count < limit ? claimed : nil
         }
