@@ -24,6 +24,19 @@ struct QueueHandoffTests {
         Notifier(store: scenario.store, hooks: scenario.hooks, drivers: [FakeDriver()], logger: Logger(label: "test"), handoff: handoff)
     }
 
+    /// A runner of one worker sending through `driver`, with the notifier that hands it entries.
+    static func oneWorker(_ scenario: Scenario, driver: FakeQueueDriver) -> (QueueRunner, QueueHandoff, Notifier) {
+        let wake = WakeSignal()
+        let handoff = QueueHandoff(wake: wake)
+        var configuration = QueueRunner.Configuration()
+        configuration.workers = 1
+        let runner = QueueRunner(store: scenario.store, hooks: scenario.hooks, drivers: { ["post": driver] }, configuration: configuration,
+                                 wake: wake, handoff: handoff, logger: Logger(label: "test"))
+        let notifier = Notifier(store: scenario.store, hooks: scenario.hooks, drivers: [FakeDriver()], logger: Logger(label: "test"),
+                                handoff: handoff, onEnqueue: runner.signal)
+        return (runner, handoff, notifier)
+    }
+
     /// Posts `body` and runs the notifier in the same transaction, as the item pipeline does.
     static func post(_ body: String, _ scenario: Scenario, notifier: Notifier,
                      beforeCommit: @Sendable () -> Void = {}) async throws -> Notifier.Result {
@@ -159,15 +172,8 @@ struct QueueHandoffTests {
             // Four more hubs than the room one worker has.
             let hosts = (0..<QueueRunner.handoffAhead.lowerBound + 4).map { "h\($0).example" }
             let scenario = try await Self.scenario(store, hosts: hosts)
-            let wake = WakeSignal()
-            let handoff = QueueHandoff(wake: wake)
             let driver = FakeQueueDriver(delay: .milliseconds(5))
-            var configuration = QueueRunner.Configuration()
-            configuration.workers = 1
-            let runner = QueueRunner(store: store, hooks: scenario.hooks, drivers: { ["post": driver] }, configuration: configuration,
-                                     wake: wake, handoff: handoff, logger: Logger(label: "test"))
-            let notifier = Notifier(store: store, hooks: scenario.hooks, drivers: [FakeDriver()], logger: Logger(label: "test"),
-                                    handoff: handoff, onEnqueue: runner.signal)
+            let (runner, handoff, notifier) = Self.oneWorker(scenario, driver: driver)
             try await DeliveryTests.running(runner) {
                 // Room opens once the runner runs: `handoffAhead.lowerBound` entries for one worker. (What this
                 // takes, the runner's next round gives back.)
@@ -199,15 +205,8 @@ struct QueueHandoffTests {
         try await withTestStore(backend) { store, _ in
             let hosts = (0..<QueueRunner.handoffAhead.lowerBound).map { "h\($0).example" }
             let scenario = try await Self.scenario(store, hosts: hosts)
-            let wake = WakeSignal()
-            let handoff = QueueHandoff(wake: wake)
             let driver = FakeQueueDriver(delay: .milliseconds(50))
-            var configuration = QueueRunner.Configuration()
-            configuration.workers = 1
-            let runner = QueueRunner(store: store, hooks: scenario.hooks, drivers: { ["post": driver] }, configuration: configuration,
-                                     wake: wake, handoff: handoff, logger: Logger(label: "test"))
-            let notifier = Notifier(store: store, hooks: scenario.hooks, drivers: [FakeDriver()], logger: Logger(label: "test"),
-                                    handoff: handoff, onEnqueue: runner.signal)
+            let (runner, handoff, notifier) = Self.oneWorker(scenario, driver: driver)
             try await DeliveryTests.running(runner) {
                 try await DeliveryTests.waitUntil { handoff.reserve(1, bytes: 1) != nil }
                 _ = try await Self.post("to all the hubs", scenario, notifier: notifier)
