@@ -35,7 +35,8 @@ public final class QueueRunner: Service, Sendable {
     private let dispatch: Mutex<Dispatch>
 
     private struct Dispatch {
-        typealias Waiting = (entry: QueueEntry, claimed: ContinuousClock.Instant)
+        /// A waiting entry, and when its lease began.
+        typealias Waiting = (entry: QueueEntry, leased: ContinuousClock.Instant)
 
         /// Deliveries at once, in all and to one destination.
         let workers: Int
@@ -45,12 +46,12 @@ public final class QueueRunner: Service, Sendable {
         /// hand-over) and handed over by this process's notifier. Workers take from each in turn,
         /// so neither a burst of posts nor a backlog holds the other back. Deques, since entries
         /// are taken from near their fronts.
-        private(set) var claimed: Deque<Waiting> = []
-        private(set) var handedOver: Deque<Waiting> = []
+        private(set) var fromClaims: Deque<Waiting> = []
+        private(set) var fromHandoff: Deque<Waiting> = []
         /// The sizes of the handed-over entries waiting (``QueueEntry/size``), added up.
-        private(set) var handedOverBytes = 0
+        private(set) var fromHandoffBytes = 0
         /// Whether the next start looks at the claimed list first.
-        private var claimedFirst = true
+        private var claimsFirst = true
         /// Deliveries under way, in all and per destination.
         var busy = 0
         var sending: [String: Int] = [:]
@@ -75,38 +76,32 @@ public final class QueueRunner: Service, Sendable {
         /// are busy and its destination has fewer than `perDestination` under way.
         mutating func take(freshness: Duration, leavingStale: Bool = false) -> Next? {
             let now = ContinuousClock.now
-            if let first = claimed.first, now - first.claimed >= freshness {
+            for claimedOnes in [true, false] {
+                guard let first = (claimedOnes ? fromClaims : fromHandoff).first, now - first.leased >= freshness else { continue }
                 if leavingStale { return nil }
-                claimed.removeFirst()
-                release(first.entry)
-                return .stale(first.entry)
-            }
-            if let first = handedOver.first, now - first.claimed >= freshness {
-                if leavingStale { return nil }
-                handedOver.removeFirst()
-                handedOverBytes -= first.entry.size
-                release(first.entry)
-                return .stale(first.entry)
+                let entry = remove(at: 0, claimedOnes: claimedOnes)
+                release(entry)
+                return .stale(entry)
             }
             guard busy < workers else { return nil }
             let hasRoom = { (waiting: Waiting) in sending[waiting.entry.destination, default: 0] < perDestination }
-            let entry: QueueEntry
-            if claimedFirst, let index = claimed.firstIndex(where: hasRoom) {
-                entry = claimed.remove(at: index).entry
-                claimedFirst = false
-            } else if let index = handedOver.firstIndex(where: hasRoom) {
-                entry = handedOver.remove(at: index).entry
-                handedOverBytes -= entry.size
-                claimedFirst = true
-            } else if let index = claimed.firstIndex(where: hasRoom) {
-                entry = claimed.remove(at: index).entry
-                claimedFirst = false
-            } else {
-                return nil
+            for claimedOnes in [claimsFirst, !claimsFirst] {
+                guard let index = (claimedOnes ? fromClaims : fromHandoff).firstIndex(where: hasRoom) else { continue }
+                let entry = remove(at: index, claimedOnes: claimedOnes)
+                claimsFirst = !claimedOnes
+                busy += 1
+                sending[entry.destination, default: 0] += 1
+                return .start(entry)
             }
-            busy += 1
-            sending[entry.destination, default: 0] += 1
-            return .start(entry)
+            return nil
+        }
+
+        /// Takes the entry at `index` off the claimed list or the handed-over one.
+        private mutating func remove(at index: Int, claimedOnes: Bool) -> QueueEntry {
+            if claimedOnes { return fromClaims.remove(at: index).entry }
+            let entry = fromHandoff.remove(at: index).entry
+            fromHandoffBytes -= entry.size
+            return entry
         }
 
         /// Frees the worker and the destination's slot `entry` held.
@@ -119,26 +114,26 @@ public final class QueueRunner: Service, Sendable {
 
         /// Adds claimed entries to the waiting list.
         mutating func addClaimed(_ entries: [Waiting]) {
-            claimed += entries
+            fromClaims += entries
             for (entry, _) in entries { held[entry.destination, default: 0] += 1 }
         }
 
         /// Adds handed-over entries to the waiting list.
         mutating func addHandedOver(_ entries: [Waiting]) {
-            handedOver += entries
+            fromHandoff += entries
             for (entry, _) in entries {
                 held[entry.destination, default: 0] += 1
-                handedOverBytes += entry.size
+                fromHandoffBytes += entry.size
             }
         }
 
         /// Takes every waiting entry off the lists.
         mutating func removeAllWaiting() -> [QueueEntry] {
-            let waiting = (claimed + handedOver).map(\.entry)
+            let waiting = (fromClaims + fromHandoff).map(\.entry)
             for entry in waiting { release(entry) }
-            claimed = []
-            handedOver = []
-            handedOverBytes = 0
+            fromClaims = []
+            fromHandoff = []
+            fromHandoffBytes = 0
             return waiting
         }
 
@@ -170,10 +165,10 @@ public final class QueueRunner: Service, Sendable {
         /// after a claim that found the queue exhausted, the next waits `pause`, or `busyPause`
         /// while hand-overs keep the workers busy.
         func untilClaim(pause: Duration, busyPause: Duration) -> Duration? {
-            guard !claiming, claimed.count < QueueRunner.claimBelow * workers else { return nil }
+            guard !claiming, fromClaims.count < QueueRunner.claimBelow * workers else { return nil }
             guard let exhausted else { return .zero }
             let waited = ContinuousClock.now - exhausted
-            let wait = handedOver.isEmpty ? pause : busyPause
+            let wait = fromHandoff.isEmpty ? pause : busyPause
             return waited < wait ? wait - waited : .zero
         }
     }
@@ -207,7 +202,7 @@ public final class QueueRunner: Service, Sendable {
                       held: { [weak self] in self?.dispatch.withLock { $0.held } ?? [:] })
         await withDiscardingTaskGroup { tasks in
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                collectHandedOff(freshness: freshness)
+                collectHandedOff()
                 var started = 0
                 var stale: [QueueEntry] = []
                 while mayStart(recorder), let next = takeReady(freshness: freshness) {
@@ -258,10 +253,11 @@ public final class QueueRunner: Service, Sendable {
     /// through that many within ``handoffHorizon``, so that a burst of posts to them needs none
     /// either. ``handoffBytes`` bounds the memory they take.
     static let handoffAhead = 64...256
-    /// How much of the time an entry may wait before it is given back (``DeliveryPolicy/lease``
-    /// over two) the waiting hand-overs should take to send, at the rate the workers finish
-    /// attempts: a quarter, so that slow destinations do not leave a burst's tail to go stale.
-    static let handoffHorizon = 0.25
+    /// How long, as a share of the lease, the waiting hand-overs may take to send at the rate
+    /// the workers finish attempts: an eighth, a quarter of the time an entry may wait before it
+    /// is given back (half the lease), so that slow destinations do not let a burst's tail go
+    /// stale.
+    static let handoffHorizon = 0.125
     /// How many bytes of payloads and recipient lists (``QueueEntry/size``) may wait through
     /// hand-overs, in all: a post with large payloads hands fewer over, and claims fetch the rest
     /// as workers get to them.
@@ -274,15 +270,15 @@ public final class QueueRunner: Service, Sendable {
     static let handoffPerDestination = 4
 
     /// Moves what the notifier handed over into the waiting list, and tells it how much more the
-    /// list has room for (``handoffAhead``), entries that wait `freshness` being given back.
-    private func collectHandedOff(freshness: Duration) {
+    /// list has room for (``handoffAhead``).
+    private func collectHandedOff() {
         guard let handoff else { return }
         let workers = configuration.workers
-        let horizon = Double(freshness.components.seconds) * Self.handoffHorizon
+        let horizon = configuration.policy.lease * Self.handoffHorizon
         dispatch.withLock { dispatch in
             let sent = Int(dispatch.finishingRate(now: .now) * horizon)
             let room = min(max(sent, Self.handoffAhead.lowerBound * workers), Self.handoffAhead.upperBound * workers)
-            dispatch.addHandedOver(handoff.collect(free: room - dispatch.handedOver.count, bytes: Self.handoffBytes - dispatch.handedOverBytes)
+            dispatch.addHandedOver(handoff.collect(free: room - dispatch.fromHandoff.count, bytes: Self.handoffBytes - dispatch.fromHandoffBytes)
                 .map { ($0.entry, $0.reserved) })
         }
     }
@@ -328,7 +324,7 @@ public final class QueueRunner: Service, Sendable {
         var next: QueueEntry? = entry
         while let current = next {
             await attempt(current, recorder: recorder)
-            collectHandedOff(freshness: freshness)
+            collectHandedOff()
             let goOn = mayStart(recorder)
             let wakeRunner: Bool
             (next, wakeRunner) = dispatch.withLock { dispatch in
@@ -354,7 +350,7 @@ public final class QueueRunner: Service, Sendable {
             guard let wait = dispatch.untilClaim(pause: Self.exhaustedPause, busyPause: configuration.idlePoll) else { return (nil, nil) }
             guard wait == .zero else { return (nil, wait) }
             dispatch.claiming = true
-            return (Self.claimAhead * configuration.workers - dispatch.claimed.count, nil)
+            return (Self.claimAhead * configuration.workers - dispatch.fromClaims.count, nil)
         }
     }
 
