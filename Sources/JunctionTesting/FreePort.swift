@@ -2,9 +2,9 @@ import Foundation
 import Synchronization
 
 /// A TCP port on 127.0.0.1 that is free now and that nothing else is likely to take before the
-/// caller binds it, seconds later perhaps: it lies below the kernel's ephemeral range, which
-/// outgoing connections and port-0 listeners draw from, and is never handed out twice in one
-/// process.
+/// caller binds it, seconds later perhaps: it lies between 10000 and the kernel's ephemeral
+/// range, which outgoing connections and port-0 listeners draw from (where that range starts
+/// below 20000, between 10000 and 32768), and is never handed out twice in one process.
 public func freeLoopbackPort() throws -> Int {
     let upper = ephemeralPortsStart()
     for _ in 0..<1000 {

@@ -69,15 +69,14 @@ public struct HubRuntime: Sendable {
         let runtime = HubRuntime(configuration: configuration, store: store, hooks: hooks, registration: registration,
                                  notifier: notifier, items: items, live: live, runner: runner, discovery: discovery,
                                  connector: connector, client: client, drivers: drivers, logger: logger)
+        let result: Result<T, any Error>
         do {
-            let result = try await body(runtime)
-            try? await client.shutdown()
-            try? await deliveryClient.shutdown()
-            return result
+            result = .success(try await body(runtime))
         } catch {
-            try? await client.shutdown()
-            try? await deliveryClient.shutdown()
-            throw error
+            result = .failure(error)
         }
+        try? await client.shutdown()
+        try? await deliveryClient.shutdown()
+        return try result.get()
     }
 }
